@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { settings } from '../db/schema';
+import { SYSTEM } from './actor';
+import type { Services } from './services';
+
+export interface BootstrapResult {
+  /** Present only on the very first start. */
+  created: null | { adminUsername: string; adminPassword: string; passwordGenerated: boolean; sessionId: number; joinCode: string };
+}
+
+const MARKER = 'bootstrapped_at';
+
+/**
+ * First start: an admin and a sample dialogue session, once. A marker row
+ * (not "no users yet") decides, so deleting or disabling users later never
+ * re-creates them.
+ */
+export async function bootstrap(services: Services, adminPassword: string | null): Promise<BootstrapResult> {
+  const { db } = services;
+  if (db.select().from(settings).where(eq(settings.key, MARKER)).get()) return { created: null };
+
+  const password = adminPassword ?? randomBytes(12).toString('base64url');
+  const existingAdmin = services.users.repo.byUsername('admin');
+  if (!existingAdmin) {
+    await services.users.create(SYSTEM, {
+      username: 'admin',
+      password,
+      displayName: 'Quản trị viên',
+      role: 'admin',
+      title: 'Quản trị hệ thống',
+    });
+  }
+  const startsAt = new Date(Date.now() + 7 * 24 * 3600 * 1000);
+  startsAt.setUTCHours(1, 30, 0, 0); // 08:30 in Vietnam (UTC+7)
+  const session = services.sessions.create(SYSTEM, {
+    title: 'Hội nghị đối thoại giữa Chủ tịch UBND tỉnh với thanh niên năm 2026',
+    audience: 'Đoàn viên, thanh niên trên địa bàn tỉnh',
+    startsAt: startsAt.toISOString(),
+    place: 'Hội trường Trung tâm Hội nghị tỉnh',
+    description:
+      'Đối thoại theo Nghị định 13/2021/NĐ-CP về việc đối thoại với thanh niên: việc làm, khởi nghiệp, chuyển đổi số, giáo dục nghề nghiệp và môi trường sống.',
+    moderation: 'pre',
+    anonymousAllowed: true,
+    maxQuestionLength: 1000,
+    chair: 'Đồng chí Chủ tịch UBND tỉnh',
+    secretary: 'Văn phòng UBND tỉnh',
+    panel: [
+      { name: 'Nguyễn Văn An', title: 'Chủ tịch UBND tỉnh', agency: 'UBND tỉnh' },
+      { name: 'Trần Thị Bình', title: 'Giám đốc', agency: 'Sở Nội vụ' },
+      { name: 'Lê Minh Châu', title: 'Giám đốc', agency: 'Sở Giáo dục và Đào tạo' },
+      { name: 'Phạm Quốc Dũng', title: 'Bí thư Tỉnh đoàn', agency: 'Tỉnh đoàn' },
+    ],
+  });
+  // Open for pre-submission so the join code works right away.
+  services.sessions.update(SYSTEM, session.id, { status: 'open' });
+  db.insert(settings).values({ key: MARKER, value: new Date().toISOString() }).run();
+  return {
+    created: {
+      adminUsername: 'admin',
+      adminPassword: existingAdmin ? '(unchanged)' : password,
+      passwordGenerated: !adminPassword,
+      sessionId: session.id,
+      joinCode: session.code,
+    },
+  };
+}

@@ -1,0 +1,2 @@
+/** ISO-8601 UTC timestamp with milliseconds, the format every table uses. */
+export const nowIso = (): string => new Date().toISOString();

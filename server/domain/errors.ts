@@ -1,0 +1,48 @@
+import type { ErrorCode } from '../../shared/errors';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  INVALID_PAYLOAD: 400,
+  INVALID_JSON: 400,
+  QUESTION_TOO_LONG: 400,
+  QUESTION_EMPTY: 400,
+  ANONYMOUS_NOT_ALLOWED: 400,
+  MERGE_TARGET_INVALID: 400,
+  UNAUTHORIZED: 401,
+  INVALID_CREDENTIALS: 401,
+  TOKEN_EXPIRED: 401,
+  TOKEN_INVALID: 401,
+  USER_DISABLED: 401,
+  FORBIDDEN: 403,
+  WRONG_SESSION: 403,
+  QUESTION_NOT_VISIBLE: 404,
+  NOT_FOUND: 404,
+  SESSION_NOT_FOUND: 404,
+  QUESTION_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  USERNAME_TAKEN: 409,
+  ILLEGAL_TRANSITION: 409,
+  SESSION_NOT_JOINABLE: 409,
+  SESSION_CLOSED: 409,
+  SESSION_NOT_ACCEPTING: 409,
+  ILLEGAL_QUESTION_STATE: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+/** A rule of the domain said no. Carries a stable code; the transport picks the status. */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  constructor(code: ErrorCode, message?: string) {
+    super(message ?? code);
+    this.name = 'DomainError';
+    this.code = code;
+    this.status = STATUS[code] ?? 400;
+  }
+}
+
+export const fail = (code: ErrorCode, message?: string): never => {
+  throw new DomainError(code, message);
+};

@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import { authRoutes } from './routes/auth.routes';
+import { healthRoutes } from './routes/health.routes';
+import { joinRoutes } from './routes/join.routes';
+import { sessionRoutes } from './routes/sessions.routes';
+import { userRoutes } from './routes/users.routes';
+
+/** Every HTTP route of the API, mounted under /api. */
+export async function registerRoutes(app: FastifyInstance): Promise<void> {
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(userRoutes);
+  await app.register(sessionRoutes);
+  await app.register(joinRoutes);
+}

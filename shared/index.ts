@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './events';
+export * from './schemas/enums';
+export * from './schemas/entities';
+export * from './schemas/requests';

@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { LightMyRequestResponse } from 'fastify';
+import { buildApp, type App } from '../../server/app';
+import { loadConfig, type Config } from '../../server/config';
+import { openDb, type Db } from '../../server/db/client';
+import { bootstrap } from '../../server/domain/bootstrap';
+import type { Role } from '../../shared/schemas/enums';
+import type { CreateSessionBody } from '../../shared/schemas/requests';
+import type { Session, User } from '../../shared/schemas/entities';
+
+export const ADMIN_PASSWORD = 'admin-test-password';
+
+export interface TestApp {
+  app: App;
+  db: Db;
+  config: Config;
+  dataDir: string;
+  adminToken: string;
+  /** Base URL once `listen()` was called. */
+  url: string;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A real app on a real SQLite file with the real migrations, bootstrapped like a first start. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'langnghe-test-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+    ADMIN_PASSWORD,
+    CLIENT_DIR: join(process.cwd(), 'dist/client'),
+    ...env,
+  });
+  const db = openDb(join(dataDir, 'test.db'));
+  const app = await buildApp({ config, db });
+  await bootstrap(app.services, ADMIN_PASSWORD);
+  const adminToken = await login(app, 'admin', ADMIN_PASSWORD);
+  const t: TestApp = {
+    app,
+    db,
+    config,
+    dataDir,
+    adminToken,
+    url: '',
+    async listen() {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      t.url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      return t.url;
+    },
+    async close() {
+      await app.close();
+      db.$client.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export async function login(app: App, username: string, password: string): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  return res.json().token as string;
+}
+
+let userSeq = 0;
+/** Creates a staff user through the API and logs in as them. */
+export async function createStaff(t: TestApp, role: Role): Promise<{ user: User; token: string }> {
+  const username = `${role}${++userSeq}`;
+  const password = `pw-${username}-secret`;
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers: auth(t.adminToken),
+    payload: { username, password, displayName: `Cán bộ ${username}`, role },
+  });
+  if (res.statusCode !== 201) throw new Error(`create user failed: ${res.statusCode} ${res.body}`);
+  return { user: res.json(), token: await login(t.app, username, password) };
+}
+
+export const sessionBody = (over: Partial<CreateSessionBody> = {}): CreateSessionBody => ({
+  title: 'Đối thoại với thanh niên xã Hòa Bình',
+  audience: 'Thanh niên',
+  startsAt: '2026-12-15T01:30:00.000Z',
+  moderation: 'pre',
+  ...over,
+});
+
+/** Creates a session through the API and moves it to `status`. */
+export async function createSession(
+  t: TestApp,
+  status: Session['status'] = 'live',
+  over: Partial<CreateSessionBody> = {},
+): Promise<Session> {
+  const res = await t.app.inject({ method: 'POST', url: '/api/sessions', headers: auth(t.adminToken), payload: sessionBody(over) });
+  if (res.statusCode !== 201) throw new Error(`create session failed: ${res.statusCode} ${res.body}`);
+  let session: Session = res.json();
+  const steps: Record<Session['status'], Session['status'][]> = {
+    draft: [],
+    open: ['open'],
+    live: ['open', 'live'],
+    paused: ['open', 'live', 'paused'],
+    closed: ['open', 'closed'],
+    archived: ['open', 'closed', 'archived'],
+  };
+  for (const s of steps[status]) session = await setStatus(t, session.id, s);
+  return session;
+}
+
+export async function setStatus(t: TestApp, id: number, status: Session['status']): Promise<Session> {
+  const res = await t.app.inject({ method: 'PATCH', url: `/api/sessions/${id}`, headers: auth(t.adminToken), payload: { status } });
+  if (res.statusCode !== 200) throw new Error(`status ${status} failed: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+export async function join(
+  t: TestApp,
+  code: string,
+  profile: Record<string, string> = {},
+): Promise<{ token: string; participantId: number; sessionId: number }> {
+  const res = await t.app.inject({ method: 'POST', url: '/api/join', payload: { code, ...profile } });
+  if (res.statusCode !== 200) throw new Error(`join failed: ${res.statusCode} ${res.body}`);
+  const b = res.json();
+  return { token: b.token, participantId: b.participant.id, sessionId: b.session.id };
+}
+
+export const errorCode = (res: LightMyRequestResponse): string => res.json().error?.code;

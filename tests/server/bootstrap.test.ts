@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app';
+import { loadConfig } from '../../server/config';
+import { openDb } from '../../server/db/client';
+import { bootstrap } from '../../server/domain/bootstrap';
+
+describe('first start', () => {
+  it('creates the admin and a sample session once, and a second start keeps everything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'langnghe-boot-'));
+    try {
+      const start = async () => {
+        const config = loadConfig({ DATA_DIR: dir });
+        const db = openDb(join(dir, 'lang-nghe.db'));
+        const app = await buildApp({ config, db });
+        const result = await bootstrap(app.services, null);
+        const counts = db.$client.prepare('select (select count(*) from users) u, (select count(*) from sessions) s').get();
+        await app.close();
+        db.$client.close();
+        return { result, counts, config };
+      };
+      const first = await start();
+      expect(first.result.created).not.toBeNull();
+      expect(first.result.created!.adminPassword.length).toBeGreaterThanOrEqual(12);
+      expect(first.result.created!.joinCode).toHaveLength(6);
+      expect(first.counts).toEqual({ u: 1, s: 1 });
+      const secret = readFileSync(join(dir, 'jwt-secret'), 'utf8');
+
+      const second = await start();
+      expect(second.result.created).toBeNull();
+      expect(second.counts).toEqual({ u: 1, s: 1 });
+      expect(readFileSync(join(dir, 'jwt-secret'), 'utf8')).toBe(secret);
+      expect(second.config.jwtSecret).toBe(first.config.jwtSecret);
+
+      // The sample session is joinable, in Vietnamese.
+      const db = openDb(join(dir, 'lang-nghe.db'));
+      const s = db.$client.prepare('select title, status from sessions').get() as { title: string; status: string };
+      db.$client.close();
+      expect(s.status).toBe('open');
+      expect(s.title).toMatch(/Đối thoại|đối thoại/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('migrations', () => {
+  it('apply to an empty database and re-apply harmlessly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'langnghe-mig-'));
+    try {
+      const file = join(dir, 'm.db');
+      const db = openDb(file);
+      db.$client.prepare("insert into settings(key, value) values ('probe', 'giữ nguyên')").run();
+      const tables = (db.$client.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[]).map((r) => r.name);
+      expect(tables).toEqual(expect.arrayContaining(['users', 'sessions', 'session_panel', 'participants', 'questions', 'votes', 'answers', 'commitments', 'follow_ups', 'audit_log']));
+      expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.$client.pragma('synchronous', { simple: true })).toBe(2); // FULL
+      expect(db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
+      db.$client.close();
+      const again = openDb(file);
+      expect(again.$client.prepare("select value from settings where key = 'probe'").get()).toEqual({ value: 'giữ nguyên' });
+      again.$client.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
