@@ -28,6 +28,8 @@ export interface ClientToServerEvents {
   'question:vote': (payload: { questionId: number }, ack: AckFn<VoteResult>) => void;
   'question:unvote': (payload: { questionId: number }, ack: AckFn<VoteResult>) => void;
   'question:moderate': (payload: ModeratePayload, ack: AckFn<Question>) => void;
+  /** The author takes back their own question. */
+  'question:withdraw': (payload: { questionId: number }, ack: AckFn<Question>) => void;
 }
 
 export type Sequenced<T> = T & { seq: number };
