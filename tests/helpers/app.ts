@@ -118,7 +118,7 @@ export async function setStatus(t: TestApp, id: number, status: Session['status'
   return res.json();
 }
 
-export async function join(
+export async function joinSession(
   t: TestApp,
   code: string,
   profile: Record<string, string> = {},
