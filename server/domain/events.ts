@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { QuestionStatus } from '../../shared/schemas/enums';
 
 /**
  * What the domain announces after a commit. The realtime layer listens and
@@ -6,7 +7,8 @@ import { EventEmitter } from 'node:events';
  * never knows who is connected.
  */
 export interface DomainEventMap {
-  'question:changed': [{ sessionId: number; questionId: number; created: boolean }];
+  /** `previousStatus` tells the realtime layer whether the public had seen it before. */
+  'question:changed': [{ sessionId: number; questionId: number; created: boolean; previousStatus?: QuestionStatus }];
   'votes:changed': [{ sessionId: number; questionId: number; votes: number }];
   'stage:changed': [{ sessionId: number; questionId: number | null }];
   'session:changed': [{ sessionId: number }];

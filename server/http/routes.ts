@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
 import { joinRoutes } from './routes/join.routes';
+import { questionRoutes } from './routes/questions.routes';
 import { sessionRoutes } from './routes/sessions.routes';
 import { userRoutes } from './routes/users.routes';
 
@@ -12,4 +13,5 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(userRoutes);
   await app.register(sessionRoutes);
   await app.register(joinRoutes);
+  await app.register(questionRoutes);
 }

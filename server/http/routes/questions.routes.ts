@@ -1,0 +1,122 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { Question } from '../../../shared/schemas/entities';
+import { AnswerBody, IdParams, ModerateBody, SubmitQuestionBody } from '../../../shared/schemas/requests';
+import { bearer, errors } from '../schemas';
+
+const VoteResult = Type.Object({ questionId: Type.Integer(), votes: Type.Integer() });
+
+export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const tags = ['questions'];
+  const { questions, answers } = app.services;
+
+  app.get(
+    '/sessions/:id/questions',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'Questions of a session: staff see all; a participant sees the public ones plus its own',
+        params: IdParams,
+        response: { 200: Type.Array(Question), ...errors(401, 403, 404) },
+      },
+    },
+    async (req) => questions.list(req.actor, req.params.id),
+  );
+
+  app.post(
+    '/sessions/:id/questions',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'Ask a question (participant). The same clientId twice returns the first question.',
+        params: IdParams,
+        body: SubmitQuestionBody,
+        response: { 200: Question, ...errors(400, 401, 403, 404, 409, 429) },
+      },
+    },
+    async (req) => questions.submit(req.actor, req.params.id, req.body),
+  );
+
+  app.delete(
+    '/questions/:id',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'The author withdraws its own pending or approved question',
+        params: IdParams,
+        response: { 200: Question, ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (req) => questions.withdraw(req.actor, req.params.id),
+  );
+
+  app.post(
+    '/questions/:id/vote',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'Upvote (participant); voting twice changes nothing',
+        params: IdParams,
+        response: { 200: VoteResult, ...errors(401, 403, 404, 409, 429) },
+      },
+    },
+    async (req) => questions.vote(req.actor, req.params.id),
+  );
+
+  app.delete(
+    '/questions/:id/vote',
+    {
+      schema: { tags, security: bearer, summary: 'Take back an upvote', params: IdParams, response: { 200: VoteResult, ...errors(401, 403, 404, 409, 429) } },
+    },
+    async (req) => questions.unvote(req.actor, req.params.id),
+  );
+
+  app.post(
+    '/questions/:id/moderate',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary:
+          'Moderate (moderator, admin; a leader may only mark `answered`): approve, reject (reason), edit (text; original kept), merge (targetId), tag (topic), assign (assignee, agency?), note (briefing note), pin, unpin, stage, unstage, answered, defer (agency, deadline). `expectedUpdatedAt` guards against acting on a stale view (409 CONFLICT).',
+        params: IdParams,
+        body: ModerateBody,
+        response: { 200: Question, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => questions.moderate(req.actor, req.params.id, req.body),
+  );
+
+  app.post(
+    '/questions/:id/answers',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'Record a live answer summary or a written answer, with commitments (secretary, leader, admin)',
+        params: IdParams,
+        body: AnswerBody,
+        response: { 200: Question, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => answers.record(req.actor, req.params.id, req.body),
+  );
+
+  app.get(
+    '/participants/:id/contact',
+    {
+      schema: {
+        tags: ['participants'],
+        security: bearer,
+        summary: "An asker's contact details, for the secretariat only; every read is audited",
+        params: IdParams,
+        response: { 200: Type.Object({ contact: Type.Union([Type.String(), Type.Null()]) }), ...errors(401, 403, 404) },
+      },
+    },
+    async (req) => app.services.participants.contactOf(req.actor, req.params.id),
+  );
+};
