@@ -20,6 +20,7 @@ export class RateLimiter {
   /** Takes one token or returns false. A limit of 0 disables limiting. */
   tryTake(key: string | number, now = Date.now()): boolean {
     if (this.perMinute === 0) return true;
+    if (now > this.sweepAt) this.sweep(now);
     let b = this.buckets.get(key);
     if (!b) {
       b = { tokens: this.burst, at: now };
@@ -28,7 +29,6 @@ export class RateLimiter {
       b.tokens = Math.min(this.burst, b.tokens + (now - b.at) * this.ratePerMs);
       b.at = now;
     }
-    if (now > this.sweepAt) this.sweep(now);
     if (b.tokens < 1) return false;
     b.tokens -= 1;
     return true;
