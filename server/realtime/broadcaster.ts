@@ -55,19 +55,18 @@ export class Broadcaster {
 
   private questionChanged(sessionId: number, questionId: number, created: boolean, previousStatus?: QuestionStatus): void {
     const event = created ? 'question:created' : 'question:updated';
-    const staffView = this.services.questions.view(questionId, 'staff');
-    if (!staffView) return;
+    const views = this.services.questions.views(questionId);
+    if (!views) return;
+    const { staff: staffView, public: publicView, author: authorView } = views;
     this.io.to(rooms.staff(sessionId)).emit(event, { ...staffView, seq: this.nextSeq(sessionId, 'staff') });
 
     const author = staffView.participantId!;
-    const authorView = this.services.questions.view(questionId, 'author')!;
     // The public hears of a question while it is public, and once more when
     // it stops being public (merged, withdrawn...) so that views drop it.
     const publicNow = isPublicStatus(staffView.status);
     const publicBefore = previousStatus !== undefined && isPublicStatus(previousStatus);
     if (publicNow || publicBefore) {
       const seq = this.nextSeq(sessionId, 'public');
-      const publicView = this.services.questions.view(questionId, 'public')!;
       this.io.to(rooms.public(sessionId)).except(rooms.participant(author)).emit(event, { ...publicView, seq });
       this.io.to(rooms.participant(author)).emit(event, { ...authorView, seq });
     } else {

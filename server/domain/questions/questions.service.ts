@@ -79,11 +79,16 @@ export class QuestionsService {
     return null;
   }
 
-  /** The question shaped for one audience (the realtime layer shapes broadcasts with this). */
-  view(id: number, audience: Audience): Question | null {
+  /** The question shaped for each audience, read once (the realtime layer broadcasts these). */
+  views(id: number): Record<Audience, Question> | null {
     const q = this.repo.withAuthor(id);
     if (!q) return null;
-    return toQuestionView(q, audience, this.repo.contextFor([id]).get(id));
+    const ctx = this.repo.contextFor([id]).get(id);
+    return {
+      staff: toQuestionView(q, 'staff', ctx),
+      public: toQuestionView(q, 'public', ctx),
+      author: toQuestionView(q, 'author', ctx),
+    };
   }
 
   get(actor: Actor, id: number): Question {
