@@ -157,6 +157,9 @@ export class SessionsService {
       if (before.status === 'archived' && !statusChanged) {
         throw new DomainError('ILLEGAL_TRANSITION', 'an archived session cannot be edited');
       }
+      // The panel is replaced whole; the audit entry keeps the old one, so
+      // nothing is lost from the record.
+      const panelBefore = panelChanged ? this.repo.panelOf([id]) : undefined;
       const after = this.repo.update(id, { ...patch, updatedAt: now });
       if (body.panel) this.repo.replacePanel(id, body.panel.map(panelInput));
       recordAudit(this.db, actor, {
@@ -164,7 +167,7 @@ export class SessionsService {
         entity: 'session',
         entityId: id,
         sessionId: id,
-        before,
+        before: { ...before, ...(panelBefore && { panel: panelBefore }) },
         after: { ...after, ...(panelChanged && { panel: body.panel }) },
       });
       return after;
