@@ -30,6 +30,9 @@ export const ErrorCodes = [
   'MERGE_TARGET_INVALID',
   'RATE_LIMITED',
   'CONFLICT',
+  'SESSION_NOT_PUBLIC',
+  'FOLLOWUP_NOT_FOUND',
+  'NO_WRITTEN_ANSWER',
   'INTERNAL',
 ] as const;
 

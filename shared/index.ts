@@ -3,3 +3,4 @@ export * from './events';
 export * from './schemas/enums';
 export * from './schemas/entities';
 export * from './schemas/requests';
+export * from './schemas/secretariat';

@@ -2,8 +2,10 @@ import type { Config } from '../config';
 import type { Db } from '../db/client';
 import { AnswersService } from './answers/answers.service';
 import { DomainEvents } from './events';
+import { FollowUpsService } from './followups/followups.service';
 import { QuestionsService } from './questions/questions.service';
 import { ParticipantsService } from './participants/participants.service';
+import { ReportsService } from './reports/reports.service';
 import { SessionsService } from './sessions/sessions.service';
 import { UsersService } from './users/users.service';
 
@@ -20,7 +22,9 @@ export function createServices(db: Db, config: Pick<Config, 'orgName' | 'rateLim
     votesPerMinute: config.rateLimit.votesPerMinute,
   });
   const answers = new AnswersService(db, events, questions);
-  return { db, config, events, users, sessions, participants, questions, answers };
+  const followUps = new FollowUpsService(db, events);
+  const reports = new ReportsService(db, sessions, questions, config.orgName);
+  return { db, config, events, users, sessions, participants, questions, answers, followUps, reports };
 }
 
 export type Services = ReturnType<typeof createServices>;

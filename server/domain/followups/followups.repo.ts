@@ -1,0 +1,70 @@
+import { and, asc, eq, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { answers, followUps, participants, questions, sessions } from '../../db/schema';
+import type { AnswerRow, FollowUpRow, QuestionRow } from '../questions/questions.repo';
+import type { SessionRow } from '../sessions/sessions.repo';
+
+export interface FollowUpJoined {
+  f: FollowUpRow;
+  q: QuestionRow;
+  s: Pick<SessionRow, 'id' | 'title' | 'status'>;
+  author: { displayName: string | null; locality: string | null; group: (typeof participants.$inferSelect)['group']; hasContact: boolean };
+  answer: AnswerRow | null;
+}
+
+export class FollowUpsRepo {
+  constructor(private readonly db: Db) {}
+
+  private select(where: SQL | undefined): FollowUpJoined[] {
+    return this.db
+      .select({
+        f: followUps,
+        q: questions,
+        s: { id: sessions.id, title: sessions.title, status: sessions.status },
+        displayName: participants.displayName,
+        locality: participants.locality,
+        group: participants.group,
+        contact: participants.contact,
+        answer: answers,
+      })
+      .from(followUps)
+      .innerJoin(questions, eq(questions.id, followUps.questionId))
+      .innerJoin(sessions, eq(sessions.id, followUps.sessionId))
+      .innerJoin(participants, eq(participants.id, questions.participantId))
+      .leftJoin(answers, eq(answers.id, followUps.answerId))
+      .where(where)
+      .orderBy(asc(followUps.deadline), asc(followUps.id))
+      .all()
+      .map((r) => ({
+        f: r.f,
+        q: r.q,
+        s: r.s,
+        // Only whether a contact exists leaves this repo, never the contact.
+        author: { displayName: r.displayName, locality: r.locality, group: r.group, hasContact: Boolean(r.contact) },
+        answer: r.answer,
+      }));
+  }
+
+  list(filter: { status?: FollowUpRow['status']; sessionId?: number }): FollowUpJoined[] {
+    const conds: SQL[] = [];
+    if (filter.status) conds.push(eq(followUps.status, filter.status));
+    if (filter.sessionId) conds.push(eq(followUps.sessionId, filter.sessionId));
+    return this.select(conds.length ? and(...conds) : undefined);
+  }
+
+  byId(id: number): FollowUpJoined | undefined {
+    return this.select(eq(followUps.id, id))[0];
+  }
+
+  update(id: number, patch: Partial<typeof followUps.$inferInsert>): FollowUpRow {
+    return this.db.update(followUps).set(patch).where(eq(followUps.id, id)).returning().get();
+  }
+
+  publishAnswer(answerId: number, at: string): AnswerRow {
+    return this.db.update(answers).set({ publishedAt: at }).where(eq(answers.id, answerId)).returning().get();
+  }
+
+  touchQuestion(questionId: number, patch: Partial<typeof questions.$inferInsert>): void {
+    this.db.update(questions).set(patch).where(eq(questions.id, questionId)).run();
+  }
+}

@@ -1,0 +1,90 @@
+import type { Block, OfficialDocument, Run, Signature } from './blocks';
+import { upper } from './format';
+
+/** Every piece of user text goes through here: names, questions and answers are never markup. */
+export function escapeHtml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const run = (x: Run): string => {
+  let html = escapeHtml(x.text);
+  if (x.italic) html = `<em>${html}</em>`;
+  if (x.bold) html = `<strong>${html}</strong>`;
+  return html;
+};
+
+const block = (b: Block): string => `<p class="${b.style}">${b.runs.map(run).join('')}</p>`;
+
+const signature = (s: Signature | null): string =>
+  s
+    ? `<div class="sig"><div class="role">${escapeHtml(s.role)}</div><div class="note">${escapeHtml(s.note)}</div><div class="space"></div><div class="name">${escapeHtml(s.name ?? '')}</div></div>`
+    : '';
+
+const recipients = (lines: string[]): string =>
+  `<div class="recipients"><div class="title">Nơi nhận:</div>${lines.map((l) => `<div>- ${escapeHtml(l)}</div>`).join('')}</div>`;
+
+/**
+ * The same official document for the browser's print dialog: A4 with the
+ * Decree 30 margins and fonts. No scripts; the only style is inline so the
+ * page prints the same offline.
+ */
+export function renderOfficialHtml(doc: OfficialDocument, title: string): string {
+  const closing = doc.signatures.left
+    ? `<div class="signatures">${signature(doc.signatures.left)}${signature(doc.signatures.right)}</div>${recipients(doc.recipients)}`
+    : `<div class="signatures">${recipients(doc.recipients)}${signature(doc.signatures.right)}</div>`;
+  return `<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(title)}</title>
+<style>
+  @page { size: A4 portrait; margin: 20mm 15mm 20mm 30mm; }
+  html { background: #eee; }
+  body { font-family: "Times New Roman", Times, serif; font-size: 14pt; line-height: 1.35; color: #000;
+         background: #fff; width: 165mm; min-height: 257mm; margin: 10mm auto; padding: 20mm 15mm 20mm 30mm; }
+  @media print { html { background: none; } body { margin: 0; padding: 0; width: auto; min-height: 0; } }
+  .header { display: flex; justify-content: space-between; text-align: center; }
+  .header .org { width: 37%; font-weight: bold; font-size: 13pt; }
+  .header .nation { width: 63%; }
+  .header .rule { border-bottom: 1px solid #000; margin: 2pt auto 6pt; }
+  .header .org .rule { width: 35%; }
+  .header .number { font-weight: normal; }
+  .nation .republic { font-weight: bold; font-size: 12pt; }
+  .nation .motto { font-weight: bold; font-size: 13pt; display: inline-block; border-bottom: 1px solid #000; padding-bottom: 1pt; }
+  .nation .placedate { font-style: italic; margin-top: 8pt; }
+  h1 { font-size: 14pt; text-align: center; margin: 18pt 0 0; }
+  h2 { font-size: 14pt; text-align: center; margin: 0; }
+  hr.subject { width: 30%; border: 0; border-top: 1px solid #000; margin: 4pt auto 12pt; }
+  p { margin: 0 0 4pt; text-align: justify; }
+  p.body, p.section { text-indent: 10mm; }
+  p.section { margin-top: 6pt; }
+  p.bullet { padding-left: 10mm; }
+  .signatures { display: flex; justify-content: space-between; margin-top: 12pt; break-inside: avoid; }
+  .sig { width: 48%; text-align: center; }
+  .sig .role, .sig .name { font-weight: bold; }
+  .sig .note { font-style: italic; }
+  .sig .space { height: 28mm; }
+  .recipients { font-size: 11pt; margin-top: 12pt; width: 48%; }
+  .recipients .title { font-size: 12pt; font-weight: bold; font-style: italic; }
+  .signatures .recipients { margin-top: 0; }
+</style>
+</head>
+<body>
+<div class="header">
+  <div class="org"><div>${escapeHtml(upper(doc.orgName))}</div><div class="rule"></div><div class="number">${escapeHtml(doc.numberLine)}</div></div>
+  <div class="nation"><div class="republic">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div><div class="motto">Độc lập - Tự do - Hạnh phúc</div><div class="placedate">${escapeHtml(doc.placeDate)}</div></div>
+</div>
+<h1>${escapeHtml(doc.kind)}</h1>
+<h2>${escapeHtml(doc.subject)}</h2>
+<hr class="subject">
+${doc.blocks.map(block).join('\n')}
+${closing}
+</body>
+</html>
+`;
+}

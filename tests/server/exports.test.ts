@@ -1,0 +1,234 @@
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auth, createStaff, createTestApp, errorCode, type TestApp } from '../helpers/app';
+import { CONTACTS, runSession, type SecretariatFixture } from '../helpers/secretariat';
+
+/** The plain text of a Word document, paragraph by paragraph. */
+function docxText(xml: string): string {
+  return xml
+    .replace(/<w:p[ >][\s\S]*?<\/w:p>/g, (p) => [...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('') + '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"');
+}
+
+describe('secretariat exports', () => {
+  let t: TestApp;
+  let f: SecretariatFixture;
+  beforeAll(async () => {
+    t = await createTestApp({ ORG_NAME: 'UBND TỈNH TUYÊN QUANG' });
+    f = await runSession(t);
+  });
+  afterAll(() => t.close());
+
+  const get = (url: string, token?: string) => t.app.inject({ url, headers: token ? auth(token) : {} });
+
+  it('lets only secretaries and admins export', async () => {
+    const moderator = await createStaff(t, 'moderator');
+    const leader = await createStaff(t, 'leader');
+    for (const file of ['minutes.docx', 'minutes.html', 'conclusions.docx', 'questions.csv', 'questions.xlsx']) {
+      const url = `/api/sessions/${f.session.id}/${file}`;
+      expect((await get(url)).statusCode, `${file} anonymous`).toBe(401);
+      expect(errorCode(await get(url))).toBe('UNAUTHORIZED');
+      expect((await get(url, moderator.token)).statusCode, `${file} moderator`).toBe(403);
+      expect((await get(url, leader.token)).statusCode, `${file} leader`).toBe(403);
+      expect((await get(url, f.tokens.sec)).statusCode, `${file} secretary`).toBe(200);
+      expect((await get(url, t.adminToken)).statusCode, `${file} admin`).toBe(200);
+    }
+    expect((await get('/api/sessions/99999/minutes.docx', f.tokens.sec)).statusCode).toBe(404);
+  });
+
+  it('refuses participants, even of the session', async () => {
+    // Joining a closed session is refused: sign the token Alice got when she joined.
+    const token = t.app.tokens.signParticipant(f.participants.alice, f.session.id);
+    for (const file of ['minutes.docx', 'questions.csv']) {
+      expect((await get(`/api/sessions/${f.session.id}/${file}`, token)).statusCode).toBe(403);
+    }
+  });
+
+  it('writes the minutes in the Decree 30 layout, with questions and answers in the order of the session', async () => {
+    const res = await get(`/api/sessions/${f.session.id}/minutes.docx`, f.tokens.sec);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('wordprocessingml');
+    const cd = String(res.headers['content-disposition']);
+    expect(cd).toMatch(/^attachment; filename="Bien-ban-Doi-thoai-voi-thanh-nien-xa-Hoa-Binh-nam-2026\.docx"; filename\*=UTF-8''/);
+    expect(decodeURIComponent(cd.split("UTF-8''")[1]!)).toBe('Biên bản - Đối thoại với thanh niên xã Hòa Bình năm 2026.docx');
+
+    const zip = await JSZip.loadAsync(res.rawPayload);
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const text = docxText(xml);
+
+    // Page: A4 portrait, margins top/bottom 20 mm, left 30 mm, right 20 mm (in twips).
+    expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
+    const margin = /<w:pgMar ([^>]*)\/>/.exec(xml)![1]!;
+    const twips = (k: string) => Number(new RegExp(`w:${k}="(\\d+)"`).exec(margin)![1]);
+    const mm = (v: number) => v / 56.6929;
+    expect(mm(twips('top'))).toBeGreaterThanOrEqual(19.9);
+    expect(mm(twips('top'))).toBeLessThanOrEqual(25.1);
+    expect(mm(twips('bottom'))).toBeGreaterThanOrEqual(19.9);
+    expect(mm(twips('bottom'))).toBeLessThanOrEqual(25.1);
+    expect(mm(twips('left'))).toBeGreaterThanOrEqual(29.9);
+    expect(mm(twips('left'))).toBeLessThanOrEqual(35.1);
+    expect(mm(twips('right'))).toBeGreaterThanOrEqual(14.9);
+    expect(mm(twips('right'))).toBeLessThanOrEqual(20.1);
+    // Page numbers from page 2: a different first-page header, a PAGE field in the default one.
+    expect(xml).toContain('<w:titlePg');
+    const headers = await Promise.all(Object.keys(zip.files).filter((n) => /^word\/header\d+\.xml$/.test(n)).map((n) => zip.file(n)!.async('string')));
+    expect(headers.some((h) => /PAGE/.test(h))).toBe(true);
+
+    // Font: Times New Roman, body at 13–14 pt.
+    const styles = await zip.file('word/styles.xml')!.async('string');
+    expect(styles + xml).toContain('w:ascii="Times New Roman"');
+    expect(xml).not.toMatch(/w:ascii="(?!Times New Roman)/);
+    const sizes = [...xml.matchAll(/<w:sz w:val="(\d+)"/g)].map((m) => Number(m[1]) / 2);
+    const bodySize = sizes.sort((a, b) => sizes.filter((x) => x === b).length - sizes.filter((x) => x === a).length)[0]!;
+    expect(bodySize).toBeGreaterThanOrEqual(13);
+    expect(bodySize).toBeLessThanOrEqual(14);
+
+    // Header texts, title and subject, with every Vietnamese letter intact.
+    expect(text).toContain('UBND TỈNH TUYÊN QUANG');
+    expect(text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(text).toContain('Độc lập - Tự do - Hạnh phúc');
+    expect(text).toContain('Tuyên Quang, ngày 15 tháng 12 năm 2026');
+    expect(text).toMatch(/^BIÊN BẢN$/m);
+    expect(text).toContain('Đối thoại với thanh niên xã Hòa Bình năm 2026');
+    // National title in bold capitals, motto bold, place and date in italics.
+    const runOf = (s: string) => new RegExp(`<w:r>(?:(?!</w:r>).)*?<w:t(?: [^>]*)?>${s}</w:t>`, 's').exec(xml)?.[0] ?? '';
+    expect(runOf('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM')).toContain('<w:b/>');
+    expect(runOf('Độc lập - Tự do - Hạnh phúc')).toContain('<w:b/>');
+    expect(runOf('Tuyên Quang, ngày 15 tháng 12 năm 2026')).toContain('<w:i/>');
+    expect(runOf('BIÊN BẢN')).toContain('<w:b/>');
+
+    // The parts of template 1.9, in order.
+    const order = [
+      'Thời gian bắt đầu:',
+      'Địa điểm: Hội trường UBND xã Hòa Bình',
+      'Thành phần tham dự:',
+      'Ông Trần Quốc Việt, Giám đốc, Sở Nông nghiệp và Môi trường',
+      'Công dân tham dự: 4 người (Thanh niên: 2',
+      'Số câu hỏi nhận được: 6 (trả lời trực tiếp tại hội nghị: 2; chuyển trả lời bằng văn bản: 1)',
+      'Chủ trì (chủ tọa): Đồng chí Nguyễn Văn Hùng',
+      'Thư ký (người ghi biên bản): Bà Lê Thị Thu Hà',
+      'Nội dung (theo diễn biến hội nghị):',
+      // Bob's question was taken up first.
+      'Câu hỏi 1. Người hỏi: Trần Văn Bình (Xã Hòa Bình); nhóm: Nông dân.',
+      'Khi nào đường liên xã Hòa Bình – Kim Phú được sửa chữa, nâng cấp?',
+      'Trả lời (Giám đốc Sở Xây dựng): Tuyến đường đã có trong kế hoạch đầu tư công năm 2027.',
+      'Câu hỏi 2. Người hỏi: Nguyễn Thị Lan (Phường Minh Xuân); nhóm: Thanh niên.',
+      'Tỉnh có chính sách gì hỗ trợ thanh niên khởi nghiệp nông nghiệp công nghệ cao?',
+      'Trả lời (Đồng chí Nguyễn Văn Hùng): Tỉnh hỗ trợ lãi suất vay và đất thuê cho dự án của thanh niên.',
+      'Ban hành hướng dẫn hỗ trợ khởi nghiệp (Sở Nông nghiệp và Môi trường, thời hạn 31/03/2027)',
+      'Các câu hỏi chuyển trả lời bằng văn bản:',
+      'Ẩn danh: =HYPERLINK("http://x") Học phí năm học mới có tăng không, thưa lãnh đạo? Cơ quan trả lời: Sở Giáo dục và Đào tạo; thời hạn: 15/01/2027.',
+      'Hội nghị kết thúc vào',
+      'THƯ KÝ',
+      'CHỦ TỌA',
+      'Nơi nhận:',
+    ];
+    let at = -1;
+    for (const piece of order) {
+      const next = text.indexOf(piece, at + 1);
+      expect(next, `"${piece}" after position ${at}`).toBeGreaterThan(at);
+      at = next;
+    }
+    expect(text).toMatch(/Hội nghị kết thúc vào \d{1,2} giờ \d{2}, ngày \d{2} tháng \d{1,2} năm 20\d{2}\.\/\./);
+    // The anonymous asker stays anonymous; rejected, merged and pending questions are not "content".
+    expect(text).not.toContain('Phạm Thị Cúc');
+    expect(text).not.toContain('Đường liên xã bao giờ sửa?');
+    expect(text).not.toContain('-5% thuế');
+    for (const c of CONTACTS) expect(xml).not.toContain(c);
+  });
+
+  it('prints the same minutes as HTML, with user text escaped', async () => {
+    const res = await get(`/api/sessions/${f.session.id}/minutes.html`, f.tokens.sec);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    const html = res.body;
+    expect(html).toContain('@page { size: A4 portrait');
+    expect(html).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(html).toContain('<h1>BIÊN BẢN</h1>');
+    expect(html).toContain('=HYPERLINK(&quot;http://x&quot;)');
+    expect(html).not.toContain('"http://x"');
+    expect(html.indexOf('Trần Văn Bình')).toBeLessThan(html.indexOf('Nguyễn Thị Lan (Phường Minh Xuân)'));
+    expect(html).not.toMatch(/<script/i);
+    for (const c of CONTACTS) expect(html).not.toContain(c);
+  });
+
+  it('writes the conclusion notice with commitments by agency and the written-answer assignments', async () => {
+    const res = await get(`/api/sessions/${f.session.id}/conclusions.docx`, f.tokens.sec);
+    expect(res.statusCode).toBe(200);
+    const xml = await (await JSZip.loadAsync(res.rawPayload)).file('word/document.xml')!.async('string');
+    const text = docxText(xml);
+    expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
+    expect(text).toMatch(/^THÔNG BÁO$/m);
+    expect(text).toContain('Kết luận của chủ tọa tại hội nghị đối thoại "Đối thoại với thanh niên xã Hòa Bình năm 2026"');
+    expect(text).toContain('Sở Nông nghiệp và Môi trường:');
+    expect(text).toContain('- Ban hành hướng dẫn hỗ trợ khởi nghiệp; thời hạn hoàn thành: 31/03/2027.');
+    expect(text).toContain('Giao Sở Giáo dục và Đào tạo nghiên cứu, trả lời bằng văn bản câu hỏi');
+    expect(text).toContain('thời hạn trước ngày 15/01/2027');
+    expect(text).toContain('UBND TỈNH TUYÊN QUANG thông báo để các cơ quan, đơn vị, cá nhân có liên quan biết, thực hiện./.');
+    for (const c of CONTACTS) expect(xml).not.toContain(c);
+  });
+
+  it('exports the question list as CSV with a BOM and formula cells neutralised', async () => {
+    const res = await get(`/api/sessions/${f.session.id}/questions.csv`, f.tokens.sec);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const bytes = res.rawPayload;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = bytes.subarray(3).toString('utf8');
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(
+      'STT,Mã câu hỏi,Thời gian gửi,Trạng thái,Lý do không tiếp nhận,Người hỏi,Địa phương,Nhóm,Chủ đề,Nội dung câu hỏi,Nội dung gốc (trước khi biên tập),Lượt ủng hộ,Gộp vào câu hỏi,Giao cho,Trả lời trực tiếp,Trả lời bằng văn bản,Cam kết,Cơ quan trả lời bằng văn bản,Hạn trả lời,Tình trạng theo dõi',
+    );
+    // The formula-like question is text, quoted per RFC 4180 (it holds quotes and a comma).
+    expect(csv).toContain(`"'=HYPERLINK(""http://x"") Học phí năm học mới có tăng không, thưa lãnh đạo?"`);
+    expect(csv).toContain(`'-5% thuế cho hộ kinh doanh có được không?`);
+    expect(csv).not.toMatch(/(^|,)[=+@-]/m);
+    expect(csv).toContain('Trần Văn Bình (Xã Hòa Bình)');
+    expect(csv).toContain('Ẩn danh');
+    expect(csv).toContain('Chuyển trả lời bằng văn bản');
+    expect(csv).toContain('Sở Giáo dục và Đào tạo');
+    expect(csv).not.toContain('Phạm Thị Cúc');
+    for (const c of CONTACTS) expect(csv).not.toContain(c);
+  });
+
+  it('exports the question list as a workbook with one row per question', async () => {
+    const res = await get(`/api/sessions/${f.session.id}/questions.xlsx`, f.tokens.sec);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.rowCount).toBe(1 + 6);
+    expect(ws.getRow(1).font?.bold).toBe(true);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const headers = (ws.getRow(1).values as unknown[]).slice(1);
+    const col = (name: string) => headers.indexOf(name) + 1;
+    const byId = new Map<number, ExcelJS.Row>();
+    ws.eachRow((row, n) => {
+      if (n > 1) byId.set(Number(row.getCell(col('Mã câu hỏi')).value), row);
+    });
+    expect([...byId.keys()].sort((a, b) => a - b)).toEqual(Object.values(f.q).map((q) => q.id).sort((a, b) => a - b));
+    const fees = byId.get(f.q.fees.id)!.getCell(col('Nội dung câu hỏi'));
+    expect(fees.type).toBe(ExcelJS.ValueType.String);
+    expect(fees.formula).toBeUndefined();
+    expect(String(fees.value)).toContain('HYPERLINK');
+    expect(byId.get(f.q.startup.id)!.getCell(col('Cam kết')).value).toContain('Ban hành hướng dẫn hỗ trợ khởi nghiệp – Sở Nông nghiệp và Môi trường, hạn 31/03/2027');
+    expect(byId.get(f.q.rejected.id)!.getCell(col('Lý do không tiếp nhận')).value).toBe('Trùng lặp');
+    expect(byId.get(f.q.fees.id)!.getCell(col('Hạn trả lời')).value).toBe('15/01/2027');
+    const all = JSON.stringify(ws.getSheetValues());
+    for (const c of CONTACTS) expect(all).not.toContain(c);
+  });
+
+  it('records every export in the audit log', async () => {
+    const rows = t.db.$client
+      .prepare<[number], { after: string }>("SELECT after FROM audit_log WHERE action = 'export.download' AND session_id = ?")
+      .all(f.session.id);
+    const kinds = new Set(rows.map((r) => JSON.parse(r.after).kind));
+    expect(kinds).toEqual(new Set(['minutes.docx', 'minutes.html', 'conclusions.docx', 'questions.csv', 'questions.xlsx']));
+  });
+});
