@@ -1,5 +1,5 @@
 import { b, body, bullet, i, r, section, type Block, type OfficialDocument } from './blocks';
-import { placeDateLine, vnDateWords, vnDay, vnParts } from './format';
+import { orgInText, placeDateLine, vnDateWords, vnDay, vnParts } from './format';
 import type { MinutesData } from './types';
 
 /**
@@ -17,7 +17,7 @@ export function conclusionsDocument(d: MinutesData): OfficialDocument {
   blocks.push(
     body(
       r(
-        `Ngày ${date.replace(/^ngày /, '')}${s.place ? `, tại ${s.place}` : ''}, ${d.orgName} tổ chức hội nghị đối thoại "${s.title}". ` +
+        `Ngày ${date.replace(/^ngày /, '')}${s.place ? `, tại ${s.place}` : ''}, ${orgInText(d.orgName)} tổ chức hội nghị "${s.title}". ` +
           `${s.chair ? `Chủ trì hội nghị: ${s.chair}. ` : ''}` +
           `${panel ? `Tham dự có: ${panel}; cùng ${d.citizens.total} công dân.` : `Tham dự có ${d.citizens.total} công dân.`}`,
       ),
@@ -66,7 +66,7 @@ export function conclusionsDocument(d: MinutesData): OfficialDocument {
     );
   }
 
-  blocks.push(body(r(`${d.orgName} thông báo để các cơ quan, đơn vị, cá nhân có liên quan biết, thực hiện./.`)));
+  blocks.push(body(r(`${orgInText(d.orgName)} thông báo để các cơ quan, đơn vị, cá nhân có liên quan biết, thực hiện./.`)));
 
   const agencies = [...new Set([...byAgency.keys(), ...d.deferred.map((q) => q.agency)].filter(Boolean))];
   return {
@@ -74,7 +74,7 @@ export function conclusionsDocument(d: MinutesData): OfficialDocument {
     numberLine: 'Số:        /TB-',
     placeDate: placeDateLine(d.placeName, s.closedAt ?? s.startsAt),
     kind: 'THÔNG BÁO',
-    subject: `Kết luận của chủ tọa tại hội nghị đối thoại "${s.title}"`,
+    subject: `Kết luận của chủ tọa tại hội nghị "${s.title}"`,
     blocks,
     signatures: { left: null, right: { role: 'CHỦ TỌA', note: '(Ký, ghi rõ họ tên)', name: s.chair } },
     recipients: [...agencies.map((a) => `${a};`), 'Các thành viên chủ trì hội nghị;', 'Lưu: VT.'],

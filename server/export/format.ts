@@ -122,3 +122,44 @@ export function commitmentLine(c: { text: string; agency: string; deadline: stri
   const deadline = c.deadline ? `, thời hạn ${vnDay(c.deadline)}` : '';
   return `${c.text} (${c.agency}${deadline})`;
 }
+
+const LEVELS = ['TỈNH', 'THÀNH PHỐ', 'HUYỆN', 'QUẬN', 'THỊ XÃ', 'XÃ', 'PHƯỜNG', 'THỊ TRẤN'];
+const COUNCILS: [RegExp, string][] = [
+  [/^(UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+/u, 'ỦY BAN NHÂN DÂN'],
+  [/^(HĐND|HỘI ĐỒNG NHÂN DÂN)\s+/u, 'HỘI ĐỒNG NHÂN DÂN'],
+];
+
+/**
+ * The agency's name as the header's left column shows it. Decree 30 writes
+ * the name in full ("ỦY BAN NHÂN DÂN" / "TỈNH TUYÊN QUANG", one per line),
+ * which also keeps a long name from breaking mid-word in the narrow column.
+ * A name configured with line breaks is taken as given.
+ */
+export function orgHeaderLines(orgName: string): string[] {
+  const name = upper(orgName).trim();
+  if (name.includes('\n')) return name.split('\n').map((l) => l.trim()).filter(Boolean);
+  for (const [re, full] of COUNCILS) {
+    const m = re.exec(name);
+    if (m) {
+      const rest = name.slice(m[0].length).trim();
+      if (LEVELS.some((l) => rest.startsWith(l + ' '))) return [full, rest];
+    }
+  }
+  return [name];
+}
+
+/** The agency's name inside a sentence: "Ủy ban nhân dân tỉnh Tuyên Quang". */
+export function orgInText(orgName: string): string {
+  const [first, second] = orgHeaderLines(orgName);
+  if (!second) return orgName.trim();
+  const level = LEVELS.find((l) => second.startsWith(l + ' '))!;
+  const place = second
+    .slice(level.length)
+    .trim()
+    .toLocaleLowerCase('vi')
+    .split(/\s+/)
+    .map((w) => w.charAt(0).toLocaleUpperCase('vi') + w.slice(1))
+    .join(' ');
+  const council = first!.charAt(0) + first!.slice(1).toLocaleLowerCase('vi');
+  return `${council} ${level.toLocaleLowerCase('vi')} ${place}`;
+}

@@ -73,7 +73,8 @@ export function minutesDocument(d: MinutesData): OfficialDocument {
   return {
     orgName: d.orgName,
     numberLine: 'Số:        /BB-',
-    placeDate: placeDateLine(d.placeName, s.startsAt),
+    // Dated the day the session was held.
+    placeDate: placeDateLine(d.placeName, started),
     kind: 'BIÊN BẢN',
     subject: s.title,
     blocks,

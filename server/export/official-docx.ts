@@ -18,7 +18,7 @@ import {
   type IBorderOptions,
 } from 'docx';
 import type { Block, OfficialDocument, Run, Signature } from './blocks';
-import { upper } from './format';
+import { orgHeaderLines } from './format';
 
 /**
  * Decree 30/2020/NĐ-CP, Appendix I: A4 portrait, margins top/bottom 20–25 mm,
@@ -64,23 +64,16 @@ const cell = (width: number, children: Paragraph[]) =>
 /** The header block: agency on the left, national title and motto on the right, place and date under them. */
 function nationalHeader(doc: OfficialDocument): Table {
   const left = [
-    ...upper(doc.orgName)
-      .split('\n')
-      .map((line) => centered([new TextRun({ text: line, bold: true, font: FONT, size: PT(13) })])),
+    ...orgHeaderLines(doc.orgName).map((line) => centered([new TextRun({ text: line, bold: true, font: FONT, size: PT(13) })])),
     shortRule(LEFT_COL, 1300),
     centered([new TextRun({ text: doc.numberLine, font: FONT, size: PT(13) })], { before: 60 }),
   ];
   const right = [
     centered([new TextRun({ text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, font: FONT, size: PT(12) })]),
-    // The rule under the motto is as long as the motto: a bottom border between indents.
-    new Paragraph({
-      alignment: AlignmentType.CENTER,
-      border: { bottom: RULE },
-      indent: { left: 1250, right: 1250 },
-      spacing: { before: 0, after: 120 },
-      children: [new TextRun({ text: 'Độc lập - Tự do - Hạnh phúc', bold: true, font: FONT, size: PT(13) })],
-    }),
-    centered([new TextRun({ text: doc.placeDate, italics: true, font: FONT, size: PT(14) })], { before: 120 }),
+    centered([new TextRun({ text: 'Độc lập - Tự do - Hạnh phúc', bold: true, font: FONT, size: PT(13) })]),
+    // The rule under the motto is about as long as the motto.
+    shortRule(RIGHT_COL, 3400),
+    centered([new TextRun({ text: doc.placeDate, italics: true, font: FONT, size: PT(14) })], { before: 60 }),
   ];
   return new Table({
     width: { size: TEXT_WIDTH, type: WidthType.DXA },

@@ -1,5 +1,5 @@
 import type { Block, OfficialDocument, Run, Signature } from './blocks';
-import { upper } from './format';
+import { orgHeaderLines } from './format';
 
 /** Every piece of user text goes through here: names, questions and answers are never markup. */
 export function escapeHtml(s: string): string {
@@ -76,7 +76,7 @@ export function renderOfficialHtml(doc: OfficialDocument, title: string): string
 </head>
 <body>
 <div class="header">
-  <div class="org"><div>${escapeHtml(upper(doc.orgName))}</div><div class="rule"></div><div class="number">${escapeHtml(doc.numberLine)}</div></div>
+  <div class="org">${orgHeaderLines(doc.orgName).map((l) => `<div>${escapeHtml(l)}</div>`).join('')}<div class="rule"></div><div class="number">${escapeHtml(doc.numberLine)}</div></div>
   <div class="nation"><div class="republic">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div><div class="motto">Độc lập - Tự do - Hạnh phúc</div><div class="placedate">${escapeHtml(doc.placeDate)}</div></div>
 </div>
 <h1>${escapeHtml(doc.kind)}</h1>

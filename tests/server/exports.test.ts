@@ -4,6 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, createStaff, createTestApp, errorCode, type TestApp } from '../helpers/app';
 import { CONTACTS, runSession, type SecretariatFixture } from '../helpers/secretariat';
 
+/** "ngày 05 tháng 12 năm 2026" for an instant, in Vietnam; months 1 and 2 keep their zero (Decree 30). */
+function vnDateLine(iso: string): string {
+  const [d, m, y] = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })
+    .format(new Date(iso))
+    .split('/');
+  return `ngày ${d} tháng ${Number(m) > 2 ? Number(m) : m} năm ${y}`;
+}
+
 /** The plain text of a Word document, paragraph by paragraph. */
 function docxText(xml: string): string {
   return xml
@@ -89,17 +97,20 @@ describe('secretariat exports', () => {
     expect(bodySize).toBeLessThanOrEqual(14);
 
     // Header texts, title and subject, with every Vietnamese letter intact.
-    expect(text).toContain('UBND TỈNH TUYÊN QUANG');
+    // The agency in full, as Decree 30 writes it: "UBND" spelled out.
+    expect(text).toContain('ỦY BAN NHÂN DÂN\nTỈNH TUYÊN QUANG\n');
     expect(text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
     expect(text).toContain('Độc lập - Tự do - Hạnh phúc');
-    expect(text).toContain('Tuyên Quang, ngày 15 tháng 12 năm 2026');
+    // Dated the day the session was held, in Vietnam time.
+    const placeDate = `Tuyên Quang, ${vnDateLine(f.session.startedAt!)}`;
+    expect(text).toContain(placeDate);
     expect(text).toMatch(/^BIÊN BẢN$/m);
     expect(text).toContain('Đối thoại với thanh niên xã Hòa Bình năm 2026');
     // National title in bold capitals, motto bold, place and date in italics.
     const runOf = (s: string) => new RegExp(`<w:r>(?:(?!</w:r>).)*?<w:t(?: [^>]*)?>${s}</w:t>`, 's').exec(xml)?.[0] ?? '';
     expect(runOf('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM')).toContain('<w:b/>');
     expect(runOf('Độc lập - Tự do - Hạnh phúc')).toContain('<w:b/>');
-    expect(runOf('Tuyên Quang, ngày 15 tháng 12 năm 2026')).toContain('<w:i/>');
+    expect(runOf(placeDate)).toContain('<w:i/>');
     expect(runOf('BIÊN BẢN')).toContain('<w:b/>');
 
     // The parts of template 1.9, in order.
@@ -164,12 +175,12 @@ describe('secretariat exports', () => {
     const text = docxText(xml);
     expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
     expect(text).toMatch(/^THÔNG BÁO$/m);
-    expect(text).toContain('Kết luận của chủ tọa tại hội nghị đối thoại "Đối thoại với thanh niên xã Hòa Bình năm 2026"');
+    expect(text).toContain('Kết luận của chủ tọa tại hội nghị "Đối thoại với thanh niên xã Hòa Bình năm 2026"');
     expect(text).toContain('Sở Nông nghiệp và Môi trường:');
     expect(text).toContain('- Ban hành hướng dẫn hỗ trợ khởi nghiệp; thời hạn hoàn thành: 31/03/2027.');
     expect(text).toContain('Giao Sở Giáo dục và Đào tạo nghiên cứu, trả lời bằng văn bản câu hỏi');
     expect(text).toContain('thời hạn trước ngày 15/01/2027');
-    expect(text).toContain('UBND TỈNH TUYÊN QUANG thông báo để các cơ quan, đơn vị, cá nhân có liên quan biết, thực hiện./.');
+    expect(text).toContain('Ủy ban nhân dân tỉnh Tuyên Quang thông báo để các cơ quan, đơn vị, cá nhân có liên quan biết, thực hiện./.');
     for (const c of CONTACTS) expect(xml).not.toContain(c);
   });
 
