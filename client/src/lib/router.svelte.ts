@@ -1,0 +1,93 @@
+/**
+ * A tiny history-API router: a path in $state, a table of patterns, and
+ * link interception so that plain <a href="/..."> navigates without reload.
+ */
+export type RouteName =
+  | 'landing'
+  | 'participant'
+  | 'login'
+  | 'staff'
+  | 'moderate'
+  | 'leader'
+  | 'display'
+  | 'secretariat'
+  | 'admin'
+  | 'track'
+  | 'notFound';
+
+export interface Match {
+  name: RouteName;
+  params: Record<string, string>;
+}
+
+const TABLE: [RouteName, RegExp, string[]][] = [
+  ['landing', /^\/$/, []],
+  ['participant', /^\/j\/([^/]+)\/?$/, ['code']],
+  ['login', /^\/login\/?$/, []],
+  ['staff', /^\/staff\/?$/, []],
+  ['moderate', /^\/moderate\/(\d+)\/?$/, ['id']],
+  ['leader', /^\/leader\/(\d+)\/?$/, ['id']],
+  ['display', /^\/display\/(\d+)\/?$/, ['id']],
+  ['secretariat', /^\/secretariat\/(\d+)\/?$/, ['id']],
+  ['admin', /^\/admin\/?$/, []],
+  ['track', /^\/track(?:\/([^/]+))?\/?$/, ['code']],
+];
+
+export function match(path: string): Match {
+  for (const [name, re, keys] of TABLE) {
+    const m = re.exec(path);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    keys.forEach((k, i) => {
+      const v = m[i + 1];
+      if (v !== undefined) params[k] = decodeURIComponent(v);
+    });
+    return { name, params };
+  }
+  return { name: 'notFound', params: {} };
+}
+
+export class Router {
+  #path = $state(location.pathname);
+  #search = $state(location.search);
+
+  constructor() {
+    window.addEventListener('popstate', () => this.#sync());
+    document.addEventListener('click', (e) => this.#intercept(e));
+  }
+
+  get path(): string {
+    return this.#path;
+  }
+
+  get route(): Match {
+    return match(this.#path);
+  }
+
+  query(name: string): string | null {
+    return new URLSearchParams(this.#search).get(name);
+  }
+
+  navigate(to: string, opts: { replace?: boolean } = {}): void {
+    if (to === location.pathname + location.search) return;
+    if (opts.replace) history.replaceState(null, '', to);
+    else history.pushState(null, '', to);
+    this.#sync();
+    window.scrollTo(0, 0);
+  }
+
+  #sync(): void {
+    this.#path = location.pathname;
+    this.#search = location.search;
+  }
+
+  #intercept(e: MouseEvent): void {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const a = (e.target as Element | null)?.closest?.('a');
+    if (!a || a.target || a.hasAttribute('download')) return;
+    const href = a.getAttribute('href');
+    if (!href || !href.startsWith('/') || href.startsWith('//') || href.startsWith('/api/')) return;
+    e.preventDefault();
+    this.navigate(href);
+  }
+}

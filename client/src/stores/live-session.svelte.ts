@@ -1,0 +1,274 @@
+import type { SessionSnapshot, VotesTally, StageChanged, Sequenced } from '../../../shared/events';
+import type { Question, Session } from '../../../shared/schemas/entities';
+import type { ModeratePayload } from '../../../shared/schemas/requests';
+import type { QuestionStatus } from '../../../shared/schemas/enums';
+import { ApiError } from '../lib/api';
+import type { ClientErrorCode } from '../lib/i18n/i18n.svelte';
+import { ask, connectSocket, newClientId, type AppSocket } from '../lib/socket';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+const PUBLIC: readonly QuestionStatus[] = ['approved', 'on_stage', 'answered', 'deferred'];
+/** Handshake failures that no retry will fix: the token must be replaced. */
+const FATAL_AUTH: readonly string[] = ['UNAUTHORIZED', 'TOKEN_EXPIRED', 'TOKEN_INVALID', 'USER_DISABLED'];
+
+export interface LiveSessionOptions {
+  token: string;
+  sessionId: number;
+  /** Staff see every question; a participant sees public ones and its own. */
+  audience: 'staff' | 'participant';
+}
+
+/**
+ * The live state of one session over Socket.IO: snapshot on (re)connect,
+ * events applied in order, a fresh snapshot whenever a sequence gap shows
+ * that something was missed.
+ */
+export class LiveSession {
+  #conn = $state<ConnectionState>('connecting');
+  #session = $state.raw<Session | null>(null);
+  #questions = $state.raw<ReadonlyMap<number, Question>>(new Map());
+  #stage = $state<number | null>(null);
+  #myVotes = $state.raw<ReadonlySet<number>>(new Set());
+  #fatal = $state<ClientErrorCode | null>(null);
+  #loadError = $state<ClientErrorCode | null>(null);
+
+  #socket: AppSocket;
+  #seq = 0;
+  /** Events that arrive while a snapshot is in flight are already in it. */
+  #syncing = false;
+  #resyncAgain = false;
+  readonly #opts: LiveSessionOptions;
+  readonly #onOnline = () => this.#refreshConnState();
+
+  constructor(opts: LiveSessionOptions) {
+    this.#opts = opts;
+    this.#socket = connectSocket(opts.token);
+    const s = this.#socket;
+    s.on('connect', () => {
+      this.#conn = 'connected';
+      void this.resync();
+    });
+    s.on('disconnect', (reason) => {
+      this.#conn = navigator.onLine ? 'reconnecting' : 'offline';
+      // The server dropped us on purpose (token expired, account disabled): try once more, the handshake will say why.
+      if (reason === 'io server disconnect') s.connect();
+    });
+    s.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      const code = err.data?.code ?? err.message;
+      if (FATAL_AUTH.includes(code)) {
+        this.#fatal = code as ClientErrorCode;
+        s.disconnect();
+        return;
+      }
+      this.#conn = navigator.onLine ? 'reconnecting' : 'offline';
+    });
+    s.on('question:created', (q) => this.#onQuestion(q));
+    s.on('question:updated', (q) => this.#onQuestion(q));
+    s.on('votes:tally', (t) => this.#onTally(t));
+    s.on('stage:changed', (c) => this.#onStage(c));
+    s.on('session:updated', (x) => this.#onSession(x));
+    window.addEventListener('online', this.#onOnline);
+    window.addEventListener('offline', this.#onOnline);
+  }
+
+  get connection(): ConnectionState {
+    return this.#conn;
+  }
+  get session(): Session | null {
+    return this.#session;
+  }
+  get questions(): Question[] {
+    return [...this.#questions.values()];
+  }
+  get stageId(): number | null {
+    return this.#stage;
+  }
+  get stageQuestion(): Question | null {
+    return this.#stage === null ? null : (this.#questions.get(this.#stage) ?? null);
+  }
+  get myVotes(): ReadonlySet<number> {
+    return this.#myVotes;
+  }
+  /** Set when the token is refused: the view must log in or join again. */
+  get fatalError(): ClientErrorCode | null {
+    return this.#fatal;
+  }
+  /** Set when the snapshot could not be read (wrong session, forbidden...). */
+  get loadError(): ClientErrorCode | null {
+    return this.#loadError;
+  }
+  get loaded(): boolean {
+    return this.#session !== null;
+  }
+
+  question(id: number): Question | undefined {
+    return this.#questions.get(id);
+  }
+
+  close(): void {
+    window.removeEventListener('online', this.#onOnline);
+    window.removeEventListener('offline', this.#onOnline);
+    this.#socket.removeAllListeners();
+    this.#socket.disconnect();
+  }
+
+  #refreshConnState(): void {
+    if (this.#socket.connected) this.#conn = 'connected';
+    else this.#conn = navigator.onLine ? 'reconnecting' : 'offline';
+  }
+
+  /** Replaces all state with a fresh snapshot (on connect, and on any gap). */
+  async resync(): Promise<void> {
+    if (this.#syncing) {
+      this.#resyncAgain = true;
+      return;
+    }
+    this.#syncing = true;
+    try {
+      const snap = await ask(this.#socket, 'session:join', { sessionId: this.#opts.sessionId });
+      this.#apply(snap);
+      this.#loadError = null;
+    } catch (e) {
+      const code = e instanceof ApiError ? e.code : 'INTERNAL';
+      // A timeout while disconnected is retried by the next 'connect'.
+      if (code !== 'TIMEOUT') this.#loadError = code;
+    } finally {
+      this.#syncing = false;
+    }
+    if (this.#resyncAgain) {
+      this.#resyncAgain = false;
+      void this.resync();
+    }
+  }
+
+  #apply(snap: SessionSnapshot): void {
+    this.#session = snap.session;
+    this.#questions = new Map(snap.questions.map((q) => [q.id, q]));
+    this.#stage = snap.stage;
+    this.#seq = snap.seq;
+    if (snap.myVotes) this.#myVotes = new Set(snap.myVotes);
+  }
+
+  /** True when the event may be applied; a gap triggers a resync instead. */
+  #inOrder(seq: number): boolean {
+    if (this.#syncing || !this.#session) return false;
+    if (seq > this.#seq + 1) {
+      void this.resync();
+      return false;
+    }
+    // Author-only events reuse the current number: apply them, never go back.
+    this.#seq = Math.max(this.#seq, seq);
+    return true;
+  }
+
+  #visible(q: Question): boolean {
+    return this.#opts.audience === 'staff' || q.mine === true || PUBLIC.includes(q.status);
+  }
+
+  #onQuestion(q: Sequenced<Question>): void {
+    if (q.sessionId !== this.#opts.sessionId || !this.#inOrder(q.seq)) return;
+    const { seq: _seq, ...question } = q;
+    this.#upsert(question);
+  }
+
+  #upsert(q: Question): void {
+    const next = new Map(this.#questions);
+    if (this.#visible(q)) {
+      // Keep the author's private fields when a public-shaped copy arrives for a question that is ours.
+      const prev = next.get(q.id);
+      next.set(q.id, prev?.mine && !q.mine ? { ...q, mine: true, trackingCode: prev.trackingCode } : q);
+    } else {
+      next.delete(q.id);
+    }
+    this.#questions = next;
+  }
+
+  #onTally(t: VotesTally): void {
+    if (t.sessionId !== this.#opts.sessionId || !this.#inOrder(t.seq)) return;
+    this.#setVotes(t.votes);
+  }
+
+  #setVotes(votes: Record<string, number>): void {
+    const next = new Map(this.#questions);
+    let changed = false;
+    for (const [id, count] of Object.entries(votes)) {
+      const q = next.get(Number(id));
+      if (q && q.votes !== count) {
+        next.set(q.id, { ...q, votes: count });
+        changed = true;
+      }
+    }
+    if (changed) this.#questions = next;
+  }
+
+  #onStage(c: StageChanged): void {
+    if (c.sessionId !== this.#opts.sessionId || !this.#inOrder(c.seq)) return;
+    this.#stage = c.questionId;
+  }
+
+  #onSession(s: Sequenced<Session>): void {
+    if (s.id !== this.#opts.sessionId || !this.#inOrder(s.seq)) return;
+    const { seq: _seq, ...session } = s;
+    this.#session = session;
+  }
+
+  // ---- actions -----------------------------------------------------------------
+
+  async submit(text: string, anonymous: boolean, clientId: string): Promise<Question> {
+    const q = await ask(this.#socket, 'question:submit', { sessionId: this.#opts.sessionId, text, anonymous, clientId });
+    this.#upsert(q);
+    return q;
+  }
+
+  /** Optimistic: the count moves at once; the ack or the next tally corrects it. */
+  async toggleVote(questionId: number): Promise<void> {
+    const voted = this.#myVotes.has(questionId);
+    const q = this.#questions.get(questionId);
+    this.#setMine(questionId, !voted);
+    if (q) this.#setVotes({ [questionId]: Math.max(0, q.votes + (voted ? -1 : 1)) });
+    try {
+      const res = await ask(this.#socket, voted ? 'question:unvote' : 'question:vote', { questionId });
+      this.#setVotes({ [res.questionId]: res.votes });
+    } catch (e) {
+      this.#setMine(questionId, voted);
+      const now = this.#questions.get(questionId);
+      if (q && now) this.#setVotes({ [questionId]: q.votes });
+      throw e;
+    }
+  }
+
+  #setMine(id: number, on: boolean): void {
+    const next = new Set(this.#myVotes);
+    if (on) next.add(id);
+    else next.delete(id);
+    this.#myVotes = next;
+  }
+
+  async withdraw(questionId: number): Promise<void> {
+    this.#upsert(await ask(this.#socket, 'question:withdraw', { questionId }));
+  }
+
+  /**
+   * Every moderation carries the updatedAt the moderator saw, so the server
+   * refuses an action on a question someone else changed meanwhile.
+   */
+  async moderate(payload: Omit<ModeratePayload, 'expectedUpdatedAt'>): Promise<Question> {
+    const seen = this.#questions.get(payload.questionId);
+    const q = await ask(this.#socket, 'question:moderate', { ...payload, expectedUpdatedAt: seen?.updatedAt });
+    this.#upsert(q);
+    return q;
+  }
+
+  /** After a refused action, make sure the view shows what the server has. */
+  async refreshAfterConflict(): Promise<void> {
+    await this.resync();
+  }
+
+  /** Replace a question from an HTTP answer (secretariat records answers over HTTP). */
+  put(q: Question): void {
+    this.#upsert(q);
+  }
+}
+
+export { newClientId };

@@ -1,0 +1,52 @@
+import type { ParticipantView, Session } from '../../../shared/schemas/entities';
+
+/** What a reload needs to keep being the same participant of a session. */
+export interface ParticipantIdentity {
+  token: string;
+  participantId: number;
+  sessionId: number;
+  sessionTitle: string;
+}
+
+const key = (code: string) => `ln:p:${code.toUpperCase()}`;
+
+export function loadIdentity(code: string): ParticipantIdentity | null {
+  try {
+    const raw = localStorage.getItem(key(code));
+    if (!raw) return null;
+    const v = JSON.parse(raw) as Partial<ParticipantIdentity>;
+    return typeof v.token === 'string' && typeof v.sessionId === 'number' && typeof v.participantId === 'number'
+      ? (v as ParticipantIdentity)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveIdentity(code: string, res: { token: string; participant: ParticipantView; session: Session }): ParticipantIdentity {
+  const id: ParticipantIdentity = {
+    token: res.token,
+    participantId: res.participant.id,
+    sessionId: res.session.id,
+    sessionTitle: res.session.title,
+  };
+  try {
+    localStorage.setItem(key(code), JSON.stringify(id));
+  } catch {
+    // private mode: identity lasts until the tab closes
+  }
+  return id;
+}
+
+export function forgetIdentity(code: string): void {
+  try {
+    localStorage.removeItem(key(code));
+  } catch {
+    // nothing stored
+  }
+}
+
+/** Join codes as people type them: lower case, spaces, a dash. */
+export const normalizeCode = (input: string): string => input.toUpperCase().replace(/[\s-]/g, '');
+/** Loose on purpose: the server says whether a code exists. */
+export const CODE_PATTERN = /^[A-Z0-9]{6}$/;
