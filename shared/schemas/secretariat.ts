@@ -199,7 +199,7 @@ export const CountEntry = Type.Object({
 });
 export type CountEntry = Static<typeof CountEntry>;
 
-/** GET /api/sessions/:id/stats (staff). Counts, largest first within each list. */
+/** GET /api/sessions/:id/stats (staff). Counts, largest first within each list, "not said" (null) last. */
 export const SessionStats = Type.Object({
   sessionId: Id,
   participants: Type.Integer(),

@@ -9,6 +9,8 @@ export interface SecretariatFixture {
   session: Session;
   tokens: { mod: string; sec: string; leader: string };
   participants: { alice: number; bob: number; carol: number; dave: number };
+  /** The tokens they got when they joined (a closed session takes no new joins). */
+  participantTokens: { alice: string; bob: string; carol: string; dave: string };
   q: {
     /** Alice's, answered live second, with a commitment. */
     startup: Question;
@@ -106,6 +108,7 @@ export async function runSession(t: TestApp): Promise<SecretariatFixture> {
     session: closed,
     tokens: { mod: mod.token, sec: sec.token, leader: leader.token },
     participants: { alice: alice.participantId, bob: bob.participantId, carol: carol.participantId, dave: dave.participantId },
+    participantTokens: { alice: alice.token, bob: bob.token, carol: carol.token, dave: dave.token },
     q: {
       startup: await get(startup.id),
       road: await get(road.id),

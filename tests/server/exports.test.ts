@@ -242,4 +242,32 @@ describe('secretariat exports', () => {
     const kinds = new Set(rows.map((r) => JSON.parse(r.after).kind));
     expect(kinds).toEqual(new Set(['minutes.docx', 'minutes.html', 'conclusions.docx', 'questions.csv', 'questions.xlsx']));
   });
+
+  it('documents every secretariat route in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ url: '/api/docs/json' })).json();
+    const expected: [string, string][] = [
+      ['/api/sessions/{id}/minutes.docx', 'get'],
+      ['/api/sessions/{id}/minutes.html', 'get'],
+      ['/api/sessions/{id}/conclusions.docx', 'get'],
+      ['/api/sessions/{id}/questions.csv', 'get'],
+      ['/api/sessions/{id}/questions.xlsx', 'get'],
+      ['/api/sessions/{id}/stats', 'get'],
+      ['/api/followups', 'get'],
+      ['/api/followups/{id}', 'get'],
+      ['/api/followups/{id}', 'patch'],
+      ['/api/followups/{id}/publish', 'post'],
+      ['/api/track/{trackingCode}', 'get'],
+      ['/api/public/sessions', 'get'],
+      ['/api/public/sessions/{id}', 'get'],
+    ];
+    for (const [path, method] of expected) {
+      const op = doc.paths[path]?.[method];
+      expect(op, `${method} ${path}`).toBeDefined();
+      expect(op.summary).toBeTruthy();
+      expect(op.tags.length).toBeGreaterThan(0);
+    }
+    expect(Object.keys(doc.paths['/api/sessions/{id}/minutes.docx'].get.responses['200'].content)).toEqual([
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    ]);
+  });
 });

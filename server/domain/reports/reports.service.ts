@@ -108,7 +108,8 @@ function countBy(items: readonly (string | null)[]): CountEntry[] {
   for (const k of items) m.set(k, (m.get(k) ?? 0) + 1);
   return [...m]
     .map(([key, count]) => ({ key, count }))
-    .sort((a, b) => b.count - a.count || (a.key ?? '\uffff').localeCompare(b.key ?? '\uffff', 'vi'));
+    // Largest first; "not said" last, whatever its size, so the chart reads at a glance.
+    .sort((a, b) => Number(a.key === null) - Number(b.key === null) || b.count - a.count || (a.key ?? '').localeCompare(b.key ?? '', 'vi'));
 }
 
 export function median(values: number[]): number | null {
