@@ -1,0 +1,802 @@
+/**
+ * `npm run bench`: the load benchmark. Starts the real server (production
+ * mode, fresh temp data dir, loopback port), N real socket.io-client
+ * participants spread over worker processes, and one observer; runs timed
+ * phases (join ramp, question storm, vote storm, mixed); stops the server and
+ * checks the database against every acknowledged action; then replays the
+ * same traffic against a bare `ws` server (the floor). Prints a table and
+ * writes JSON under bench/results/. Stops itself and cleans up on failure.
+ *
+ * Usage: npm run bench -- [--participants 2000] [--workers 2] [--mixed-seconds 30]
+ *        [--vote-rate 3000] [--question-rate 50] [--phase-seconds 10] [--no-floor]
+ *        [--profile] [--out bench/results/x.json] [--smoke]
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { io, type Socket } from 'socket.io-client';
+import { cpuModel, cpuSeconds, machineLoad, memoryKb, Sampler } from './lib/proc';
+import type { FromFloor, FromWorker, JoinReport, PhaseReport, PhaseSpec, ToFloor, ToWorker } from './lib/protocol';
+import { round, summarize, table, type Summary } from './lib/stats';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ADMIN_PASSWORD = 'bench-admin-password';
+
+export interface BenchOptions {
+  participants: number;
+  workers: number;
+  joinConcurrency: number;
+  phases: PhaseSpec[];
+  ackTimeoutMs: number;
+  drainMs: number;
+  /** Quiet time before the idle RSS reading, after the joins, and between phases. */
+  settleMs: { idle: number; joined: number; between: number };
+  floor: boolean;
+  profile: boolean;
+  /** Where to write the JSON result; null writes nothing. */
+  out: string | null;
+  /** Hard bound on the whole run. */
+  maxRunMs: number;
+  quiet: boolean;
+  label: string;
+}
+
+export function defaultOptions(over: Partial<BenchOptions> = {}): BenchOptions {
+  const participants = over.participants ?? 2000;
+  return {
+    participants,
+    workers: participants >= 500 ? 2 : 1,
+    joinConcurrency: 64,
+    phases: [
+      { name: 'questions', durationMs: 10_000, votesPerSec: 0, questionsPerSec: 50 },
+      { name: 'votes', durationMs: 10_000, votesPerSec: 3000, questionsPerSec: 0 },
+      { name: 'mixed', durationMs: 30_000, votesPerSec: 3000, questionsPerSec: 50 },
+    ],
+    ackTimeoutMs: 10_000,
+    drainMs: 1000,
+    settleMs: { idle: 1500, joined: 3000, between: 1000 },
+    floor: true,
+    profile: false,
+    out: null,
+    maxRunMs: 20 * 60_000,
+    quiet: false,
+    label: '',
+    ...over,
+  };
+}
+
+// ---- small helpers ------------------------------------------------------------
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const wallNow = () => performance.timeOrigin + performance.now();
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function api<T>(url: string, method: string, body?: unknown, token?: string): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+/** Resolves with the first message matching `pred` from each of the children, or rejects after `ms`. */
+function collect<M>(children: ChildProcess[], pred: (m: M) => boolean, ms: number, what: string): Promise<M[]> {
+  return new Promise((res, rej) => {
+    const got: M[] = [];
+    const handlers = new Map<ChildProcess, (m: M) => void>();
+    const exits = new Map<ChildProcess, (code: number | null) => void>();
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      for (const [c, h] of handlers) c.off('message', h);
+      for (const [c, h] of exits) c.off('exit', h);
+      if (err) rej(err);
+      else res(got);
+    };
+    const timer = setTimeout(() => done(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    for (const c of children) {
+      const h = (m: M) => {
+        const e = m as { type?: string; message?: string };
+        if (e.type === 'error') return done(new Error(`worker error: ${e.message}`));
+        if (pred(m)) {
+          c.off('message', h);
+          handlers.delete(c);
+          got.push(m);
+          if (got.length === children.length) done();
+        }
+      };
+      handlers.set(c, h);
+      c.on('message', h);
+      const x = (code: number | null) => done(new Error(`a child process exited (${code}) while waiting for ${what}`));
+      exits.set(c, x);
+      c.on('exit', x);
+    }
+  });
+}
+
+function waitExit(child: ChildProcess, ms: number): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((res) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      res(null);
+    }, ms);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      res(code);
+    });
+  });
+}
+
+// ---- the observer -----------------------------------------------------------
+
+/** One participant that records what everyone sees: tallies with arrival times, and the raw frames. */
+class Observer {
+  socket!: Socket;
+  /** questionId → [wallMs, count, wallMs, count, ...] in arrival order. */
+  readonly timeline = new Map<number, number[]>();
+  readonly questionIds: number[] = [];
+  sampleQuestion = '';
+  frames: [number, string][] = [];
+  private recordingSince = 0;
+  tallies = 0;
+
+  async connect(url: string, token: string): Promise<void> {
+    this.socket = io(url, { path: '/socket.io', auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    await new Promise<void>((res, rej) => {
+      this.socket.once('connect', () => res());
+      this.socket.once('connect_error', rej);
+    });
+    this.socket.io.engine.on('packet', (p: { type: string; data?: unknown }) => {
+      if (this.recordingSince && p.type === 'message' && typeof p.data === 'string') {
+        this.frames.push([performance.now() - this.recordingSince, '4' + p.data]);
+      }
+    });
+    this.socket.on('votes:tally', (t: { votes: Record<string, number> }) => {
+      const at = wallNow();
+      this.tallies++;
+      for (const k in t.votes) {
+        const q = Number(k);
+        let line = this.timeline.get(q);
+        if (!line) this.timeline.set(q, (line = []));
+        line.push(at, t.votes[k]!);
+      }
+    });
+    this.socket.on('question:created', (q: { id: number; status: string }) => {
+      if (!this.sampleQuestion) this.sampleQuestion = JSON.stringify(q);
+      if (q.status === 'approved' || q.status === 'on_stage') this.questionIds.push(q.id);
+    });
+  }
+
+  record(): void {
+    this.frames = [];
+    this.recordingSince = performance.now();
+  }
+
+  stopRecording(): [number, string][] {
+    this.recordingSince = 0;
+    return this.frames;
+  }
+
+  /** Ms from the ack to the first tally showing at least the acked count (0 if it was shown before the ack arrived). */
+  visibleAfter(questionId: number, count: number, ackWall: number): number | null {
+    const line = this.timeline.get(questionId);
+    if (!line) return null;
+    // Counts only grow during the run (nobody unvotes): binary search on them.
+    let lo = 0;
+    let hi = line.length / 2;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (line[mid * 2 + 1]! >= count) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo >= line.length / 2) return null;
+    return Math.max(0, line[lo * 2]! - ackWall);
+  }
+
+  close(): void {
+    this.socket?.close();
+  }
+}
+
+// ---- results ----------------------------------------------------------------
+
+export interface PhaseResult {
+  name: string;
+  durationS: number;
+  offered: { votesPerSec: number; questionsPerSec: number };
+  achieved: { votesPerSec: number; questionsPerSec: number };
+  acked: { votes: number; questions: number };
+  errors: Record<string, number>;
+  timeouts: number;
+  noTarget: number;
+  voteAckMs: Summary;
+  questionAckMs: Summary;
+  voteToVisibleMs: Summary & { notVisible: number; beforeAck: number };
+  deliveries: number;
+  deliveriesPerSec: number;
+  received: Record<string, number>;
+  disconnects: number;
+  server: { cpuCores: number; peakCpuCores: number; cpuSeconds: number; usPerDelivery: number; rssMb: number };
+  generator: { cpuCores: number; peakLoopDelayMs: number; loopDelayP99Ms: number; maxScheduleLagMs: number };
+  floor?: { cpuSeconds: number; cpuCores: number; deliveries: number; usPerDelivery: number; ratio: number };
+}
+
+export interface BenchResult {
+  label: string;
+  startedAt: string;
+  machine: { cpu: string; cores: number; memGb: number; node: string; loadBefore: number[]; loadAfter: number[] };
+  options: Omit<BenchOptions, 'out' | 'quiet'>;
+  rateLimits: Record<string, string>;
+  join: {
+    participants: number;
+    joined: number;
+    failed: number;
+    errors: Record<string, number>;
+    timeToAllJoinedS: number;
+    perSec: number;
+    httpMs: Summary;
+    connectMs: Summary;
+    generatorCpuCores: number;
+    serverCpuCores: number;
+  };
+  memory: { idleRssMb: number; joinedRssMb: number; perConnectionKb: number; peakRssMb: number };
+  phases: PhaseResult[];
+  correctness: {
+    questions: { acked: number; inDb: number; lost: number; duplicated: number; unacknowledgedInDb: number };
+    votes: { acked: number; inDb: number; lost: number; duplicated: number; unacknowledgedInDb: number; countMismatches: number };
+    serverExitCode: number | null;
+  };
+  targets: { name: string; target: string; value: string; met: boolean }[];
+  profile?: string;
+}
+
+// ---- the run -----------------------------------------------------------------
+
+export async function runBench(opts: BenchOptions): Promise<BenchResult> {
+  const log = (...a: unknown[]) => {
+    if (!opts.quiet) console.log(...a);
+  };
+  const children: ChildProcess[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'langnghe-bench-'));
+  const profileDir = opts.profile ? join(ROOT, 'bench', 'results', 'profiles') : null;
+  const serverLog: string[] = [];
+  const killAll = () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  };
+  // Also on process.exit (Ctrl-C): no child and no temp dir outlives the run.
+  const onExit = () => {
+    killAll();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.on('exit', onExit);
+  let deadline: NodeJS.Timeout | undefined;
+  const abort = new Promise<never>((_, rej) => {
+    deadline = setTimeout(() => rej(new Error(`benchmark exceeded ${opts.maxRunMs} ms`)), opts.maxRunMs);
+  });
+  const observer = new Observer();
+  const sampler = new Sampler(() => children.filter((c) => c.pid && c.exitCode === null).map((c) => c.pid!));
+
+  try {
+    return await Promise.race([abort, body()]);
+  } catch (err) {
+    if (serverLog.length) console.error('--- server output (last lines) ---\n' + serverLog.join('').split('\n').slice(-40).join('\n'));
+    throw err;
+  } finally {
+    clearTimeout(deadline);
+    sampler.stop();
+    observer.close();
+    for (const c of children) {
+      if (c.connected) c.send({ type: 'stop' } satisfies ToWorker, () => undefined);
+    }
+    await Promise.all(children.map((c) => waitExit(c, 3000)));
+    killAll();
+    process.off('exit', onExit);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  async function body(): Promise<BenchResult> {
+    const loadBefore = machineLoad();
+    const startedAt = new Date().toISOString();
+    const N = opts.participants;
+
+    // Per-participant limits: the defaults hold a real audience; a storm
+    // squeezed onto few participants would trip them, so raise them and say so.
+    const rateLimits: Record<string, string> = {};
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      ADMIN_PASSWORD,
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: 'bench-secret-0123456789-0123456789-0123456789',
+    };
+    const maxVotesPerMin = Math.max(...opts.phases.map((p) => (p.votesPerSec * 60) / N));
+    const maxQuestionsPerMin = Math.max(...opts.phases.map((p) => (p.questionsPerSec * 60) / N));
+    if (maxVotesPerMin > 120 * 0.8) env.RATE_LIMIT_VOTES_PER_MINUTE = rateLimits.RATE_LIMIT_VOTES_PER_MINUTE = String(Math.ceil(maxVotesPerMin * 2));
+    if (maxQuestionsPerMin > 10 * 0.5) env.RATE_LIMIT_QUESTIONS_PER_MINUTE = rateLimits.RATE_LIMIT_QUESTIONS_PER_MINUTE = String(Math.ceil(maxQuestionsPerMin * 3));
+    if (N + 100 > 60_000) env.RATE_LIMIT_IP_PER_MINUTE = rateLimits.RATE_LIMIT_IP_PER_MINUTE = String(N * 2);
+    for (const [k, v] of Object.entries(rateLimits)) log(`! raised ${k}=${v} for this run (per-participant storm rate above the default)`);
+
+    // -- the server ------------------------------------------------------------
+    const port = await freePort();
+    env.PORT = String(port);
+    const url = `http://127.0.0.1:${port}`;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const server = spawn(
+      process.execPath,
+      ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'server/main.ts'],
+      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    children.push(server);
+    const keep = (b: Buffer) => {
+      serverLog.push(b.toString());
+      if (serverLog.length > 200) serverLog.shift();
+    };
+    server.stdout!.on('data', keep);
+    server.stderr!.on('data', keep);
+    for (let i = 0; ; i++) {
+      if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
+      if (i > 300) throw new Error('server did not become healthy in 30 s');
+      try {
+        await api(`${url}/api/health`, 'GET');
+        break;
+      } catch {
+        await sleep(100);
+      }
+    }
+    sampler.start();
+    log(`server pid ${server.pid} on ${url}, data in ${dataDir}`);
+
+    const { token: admin } = await api<{ token: string }>(`${url}/api/auth/login`, 'POST', { username: 'admin', password: ADMIN_PASSWORD });
+    const session = await api<{ id: number; code: string }>(
+      `${url}/api/sessions`,
+      'POST',
+      { title: 'Benchmark: đối thoại trực tuyến', audience: 'Mọi người dân', startsAt: new Date().toISOString(), moderation: 'post' },
+      admin,
+    );
+    await api(`${url}/api/sessions/${session.id}`, 'PATCH', { status: 'open' }, admin);
+    await api(`${url}/api/sessions/${session.id}`, 'PATCH', { status: 'live' }, admin);
+    const obs = await api<{ token: string }>(`${url}/api/join`, 'POST', { code: session.code, displayName: 'observer' });
+    await observer.connect(url, obs.token);
+    await sleep(opts.settleMs.idle);
+    const idleRss = memoryKb(server.pid!)!.rss;
+
+    // -- the generator -----------------------------------------------------------
+    const startWorkers = async (mode: 'app' | 'floor', target: string): Promise<ChildProcess[]> => {
+      const ws: ChildProcess[] = [];
+      for (let i = 0; i < opts.workers; i++) {
+        const w = fork(join(ROOT, 'bench', 'worker.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        children.push(w);
+        ws.push(w);
+      }
+      const ready = collect<FromWorker>(ws, (m) => m.type === 'ready', 30_000, 'workers ready');
+      ws.forEach((w, i) => {
+        const count = Math.floor(N / opts.workers) + (i < N % opts.workers ? 1 : 0);
+        w.send({
+          type: 'init',
+          mode,
+          index: i,
+          url: target,
+          code: session.code,
+          sessionId: session.id,
+          count,
+          joinConcurrency: Math.max(1, Math.ceil(opts.joinConcurrency / opts.workers)),
+          ackTimeoutMs: opts.ackTimeoutMs,
+        } satisfies ToWorker);
+      });
+      await ready;
+      return ws;
+    };
+    const cpuOf = (cs: ChildProcess[]) => cs.reduce((s, c) => s + (cpuSeconds(c.pid!) ?? 0), 0);
+
+    const appWorkers = await startWorkers('app', url);
+    log(`joining ${N} participants through ${opts.workers} worker process(es)...`);
+    const joinServerCpu0 = cpuSeconds(server.pid!)!;
+    const joinGenCpu0 = cpuOf(appWorkers);
+    const joinT0 = wallNow();
+    const joinedP = collect<JoinReport>(appWorkers, (m) => (m as { type: string }).type === 'joined', 5 * 60_000, 'joins');
+    for (const w of appWorkers) w.send({ type: 'join' } satisfies ToWorker);
+    const joinReports = await joinedP;
+    const joinT1 = Math.max(...joinReports.map((r) => r.lastDone));
+    const joinWall = (wallNow() - joinT0) / 1000;
+    const joinServerCpu = cpuSeconds(server.pid!)! - joinServerCpu0;
+    const joinGenCpu = cpuOf(appWorkers) - joinGenCpu0;
+    const joined = joinReports.reduce((s, r) => s + r.joined, 0);
+    const joinErrors: Record<string, number> = {};
+    for (const r of joinReports) for (const [k, v] of Object.entries(r.errors)) joinErrors[k] = (joinErrors[k] ?? 0) + v;
+    const timeToAll = (joinT1 - joinT0) / 1000;
+    log(`joined ${joined}/${N} in ${round(timeToAll, 2)} s${joined < N ? ` (failures: ${JSON.stringify(joinErrors)})` : ''}`);
+    if (joined === 0) throw new Error('no participant could join');
+    await sleep(opts.settleMs.joined);
+    const joinedRss = memoryKb(server.pid!)!.rss;
+
+    // -- phases ------------------------------------------------------------------
+    const phaseRaw: { spec: PhaseSpec; reports: PhaseReport[]; serverCpu: number; genCpu: number; wallS: number; from: number; to: number; frames: [number, string][] }[] = [];
+    for (const spec of opts.phases) {
+      log(`phase ${spec.name}: ${spec.votesPerSec} votes/s + ${spec.questionsPerSec} questions/s for ${spec.durationMs / 1000} s`);
+      const s0 = cpuSeconds(server.pid!)!;
+      const g0 = cpuOf(appWorkers);
+      const from = Date.now();
+      const t0 = performance.now();
+      observer.record();
+      const done = collect<PhaseReport>(appWorkers, (m) => (m as { type: string }).type === 'phaseDone', spec.durationMs + opts.ackTimeoutMs + opts.drainMs + 30_000, `phase ${spec.name}`);
+      for (const w of appWorkers) w.send({ type: 'phase', phase: spec, drainMs: opts.drainMs, knownQuestionIds: observer.questionIds } satisfies ToWorker);
+      const reports = await done;
+      const wallS = (performance.now() - t0) / 1000;
+      phaseRaw.push({ spec, reports, serverCpu: cpuSeconds(server.pid!)! - s0, genCpu: cpuOf(appWorkers) - g0, wallS, from, to: Date.now(), frames: observer.stopRecording() });
+      await sleep(opts.settleMs.between);
+    }
+    const peakRss = memoryKb(server.pid!)!.hwm;
+
+    // -- stop the app and check the database --------------------------------------
+    for (const w of appWorkers) w.send({ type: 'stop' } satisfies ToWorker);
+    await Promise.all(appWorkers.map((w) => waitExit(w, 10_000)));
+    observer.close();
+    server.kill('SIGTERM');
+    const serverExitCode = await waitExit(server, 20_000);
+    sampler.stop();
+    const correctness = checkDatabase(join(dataDir, 'lang-nghe.db'), session.id, phaseRaw.flatMap((p) => p.reports), serverExitCode);
+    let profile: string | undefined;
+    if (profileDir) {
+      const newest = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort().pop();
+      if (newest) profile = join('bench', 'results', 'profiles', newest);
+    }
+
+    // -- the floor: same connections, same frames, bare ws ------------------------------
+    const floorRaw = new Map<string, { cpu: number; wallS: number; deliveries: number }>();
+    if (opts.floor) {
+      log('floor: bare ws server, same connections and frames...');
+      const floor = fork(join(ROOT, 'bench', 'floor-server.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      children.push(floor);
+      const [listening] = await collect<FromFloor>([floor], (m) => m.type === 'listening', 30_000, 'floor server');
+      const floorUrl = `http://127.0.0.1:${(listening as { port: number }).port}`;
+      const floorWorkers = await startWorkers('floor', floorUrl);
+      const floorJoined = collect<JoinReport>(floorWorkers, (m) => (m as { type: string }).type === 'joined', 5 * 60_000, 'floor connections');
+      for (const w of floorWorkers) w.send({ type: 'join' } satisfies ToWorker);
+      await floorJoined;
+      await sleep(opts.settleMs.between);
+      for (const ph of phaseRaw) {
+        const c0 = cpuSeconds(floor.pid!)!;
+        const t0 = performance.now();
+        const fDone = collect<FromFloor>([floor], (m) => m.type === 'phaseDone', ph.spec.durationMs + 60_000, 'floor phase');
+        const wDone = collect<PhaseReport>(floorWorkers, (m) => (m as { type: string }).type === 'phaseDone', ph.spec.durationMs + 60_000, 'floor workers');
+        floor.send({ type: 'phase', phase: ph.spec.name, durationMs: ph.spec.durationMs, drainMs: opts.drainMs, frames: ph.frames, questionAck: observer.sampleQuestion || '{}' } satisfies ToFloor);
+        for (const w of floorWorkers) w.send({ type: 'phase', phase: ph.spec, drainMs: opts.drainMs, knownQuestionIds: observer.questionIds } satisfies ToWorker);
+        const [fr] = (await fDone) as Extract<FromFloor, { type: 'phaseDone' }>[];
+        await wDone;
+        floorRaw.set(ph.spec.name, { cpu: cpuSeconds(floor.pid!)! - c0, wallS: (performance.now() - t0) / 1000, deliveries: fr!.deliveries + fr!.acks });
+        await sleep(opts.settleMs.between);
+      }
+      for (const w of floorWorkers) w.send({ type: 'stop' } satisfies ToWorker);
+      floor.send({ type: 'stop' } satisfies ToFloor);
+    }
+
+    // -- assemble -----------------------------------------------------------------
+    const phases: PhaseResult[] = phaseRaw.map((ph) => {
+      const rs = ph.reports;
+      const sum = (f: (r: PhaseReport) => number) => rs.reduce((s, r) => s + f(r), 0);
+      const errors: Record<string, number> = {};
+      const received: Record<string, number> = {};
+      for (const r of rs) {
+        for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+        for (const [k, v] of Object.entries(r.received)) received[k] = (received[k] ?? 0) + v;
+      }
+      const acks = sum((r) => r.ok.votes + r.ok.questions + Object.values(r.errors).reduce((a, b) => a + b, 0));
+      const deliveries = Object.values(received).reduce((a, b) => a + b, 0) + acks;
+      const v2v: number[] = [];
+      let notVisible = 0;
+      let beforeAck = 0;
+      for (const r of rs) {
+        for (let i = 0; i < r.voteAcks.length; i += 4) {
+          const ms = observer.visibleAfter(r.voteAcks[i]!, r.voteAcks[i + 2]!, r.voteAcks[i + 3]!);
+          if (ms === null) notVisible++;
+          else {
+            if (ms === 0) beforeAck++;
+            v2v.push(ms);
+          }
+        }
+      }
+      const durS = ph.spec.durationMs / 1000;
+      const fl = floorRaw.get(ph.spec.name);
+      const usPerDelivery = deliveries ? (ph.serverCpu * 1e6) / deliveries : NaN;
+      const floorUs = fl && fl.deliveries ? (fl.cpu * 1e6) / fl.deliveries : NaN;
+      return {
+        name: ph.spec.name,
+        durationS: durS,
+        offered: { votesPerSec: ph.spec.votesPerSec, questionsPerSec: ph.spec.questionsPerSec },
+        achieved: { votesPerSec: sum((r) => r.ok.votes) / durS, questionsPerSec: sum((r) => r.ok.questions) / durS },
+        acked: { votes: sum((r) => r.ok.votes), questions: sum((r) => r.ok.questions) },
+        errors,
+        timeouts: sum((r) => r.timeouts),
+        noTarget: sum((r) => r.noTarget),
+        voteAckMs: summarize(rs.flatMap((r) => r.voteAckMs)),
+        questionAckMs: summarize(rs.flatMap((r) => r.questionAckMs)),
+        voteToVisibleMs: { ...summarize(v2v), notVisible, beforeAck },
+        deliveries,
+        deliveriesPerSec: deliveries / ph.wallS,
+        received,
+        disconnects: sum((r) => r.disconnects),
+        server: {
+          cpuSeconds: ph.serverCpu,
+          cpuCores: ph.serverCpu / ph.wallS,
+          peakCpuCores: sampler.peakCpuShare(server.pid!, ph.from, ph.to),
+          usPerDelivery,
+          rssMb: sampler.peakRss(server.pid!, ph.from, ph.to) / 1024,
+        },
+        generator: {
+          cpuCores: ph.genCpu / ph.wallS,
+          peakLoopDelayMs: Math.max(...rs.map((r) => r.loopDelay.max)),
+          loopDelayP99Ms: Math.max(...rs.map((r) => r.loopDelay.p99)),
+          maxScheduleLagMs: Math.max(...rs.map((r) => r.maxScheduleLagMs)),
+        },
+        ...(fl && { floor: { cpuSeconds: fl.cpu, cpuCores: fl.cpu / fl.wallS, deliveries: fl.deliveries, usPerDelivery: floorUs, ratio: usPerDelivery / floorUs } }),
+      };
+    });
+
+    const mem = {
+      idleRssMb: idleRss / 1024,
+      joinedRssMb: joinedRss / 1024,
+      perConnectionKb: (joinedRss - idleRss) / Math.max(1, joined),
+      peakRssMb: peakRss / 1024,
+    };
+    const result: BenchResult = {
+      label: opts.label,
+      startedAt,
+      machine: {
+        cpu: cpuModel(),
+        cores: loadBefore.cores,
+        memGb: round(Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 1024 / 1024, 1),
+        node: process.version,
+        loadBefore: [loadBefore.load1, loadBefore.load5],
+        loadAfter: [machineLoad().load1, machineLoad().load5],
+      },
+      options: (({ out: _o, quiet: _q, ...rest }) => rest)(opts),
+      rateLimits,
+      join: {
+        participants: N,
+        joined,
+        failed: N - joined,
+        errors: joinErrors,
+        timeToAllJoinedS: timeToAll,
+        perSec: joined / timeToAll,
+        httpMs: summarize(joinReports.flatMap((r) => r.httpMs)),
+        connectMs: summarize(joinReports.flatMap((r) => r.connectMs)),
+        generatorCpuCores: joinGenCpu / joinWall,
+        serverCpuCores: joinServerCpu / joinWall,
+      },
+      memory: mem,
+      phases,
+      correctness,
+      targets: [],
+      ...(profile && { profile }),
+    };
+    result.targets = evaluateTargets(result);
+    return result;
+  }
+}
+
+function checkDatabase(file: string, sessionId: number, reports: PhaseReport[], serverExitCode: number | null): BenchResult['correctness'] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const qRows = db.prepare('SELECT id, participant_id AS p, client_id AS c FROM questions WHERE session_id = ?').all(sessionId) as { id: number; p: number; c: string | null }[];
+    const vRows = db
+      .prepare('SELECT v.question_id AS q, v.participant_id AS p FROM votes v JOIN questions q ON q.id = v.question_id WHERE q.session_id = ?')
+      .all(sessionId) as { q: number; p: number }[];
+    const countMismatches = (
+      db.prepare('SELECT count(*) AS n FROM questions q WHERE q.session_id = ? AND q.votes <> (SELECT count(*) FROM votes v WHERE v.question_id = q.id)').get(sessionId) as { n: number }
+    ).n;
+
+    const ackedQ = new Map<number, number>();
+    for (const r of reports) for (const [id] of r.questionAcks) ackedQ.set(id, (ackedQ.get(id) ?? 0) + 1);
+    const dbQ = new Map<number, number>();
+    const byClient = new Map<string, number>();
+    for (const q of qRows) {
+      dbQ.set(q.id, (dbQ.get(q.id) ?? 0) + 1);
+      if (q.c) byClient.set(`${q.p}:${q.c}`, (byClient.get(`${q.p}:${q.c}`) ?? 0) + 1);
+    }
+    let qLost = 0;
+    let qDup = 0;
+    for (const [id, n] of ackedQ) {
+      if (!dbQ.has(id)) qLost++;
+      if (n > 1) qDup += n - 1;
+    }
+    for (const n of byClient.values()) if (n > 1) qDup += n - 1;
+    const qExtra = qRows.filter((q) => !ackedQ.has(q.id)).length;
+
+    const key = (q: number, p: number) => q * 4_294_967_296 + p;
+    const ackedV = new Map<number, number>();
+    for (const r of reports) for (let i = 0; i < r.voteAcks.length; i += 4) {
+      const k = key(r.voteAcks[i]!, r.voteAcks[i + 1]!);
+      ackedV.set(k, (ackedV.get(k) ?? 0) + 1);
+    }
+    const dbV = new Set<number>();
+    let vDup = 0;
+    for (const v of vRows) {
+      const k = key(v.q, v.p);
+      if (dbV.has(k)) vDup++;
+      dbV.add(k);
+    }
+    let vLost = 0;
+    for (const [k, n] of ackedV) {
+      if (!dbV.has(k)) vLost++;
+      if (n > 1) vDup += n - 1;
+    }
+    let vExtra = 0;
+    for (const k of dbV) if (!ackedV.has(k)) vExtra++;
+    return {
+      questions: { acked: ackedQ.size, inDb: qRows.length, lost: qLost, duplicated: qDup, unacknowledgedInDb: qExtra },
+      votes: { acked: ackedV.size, inDb: vRows.length, lost: vLost, duplicated: vDup, unacknowledgedInDb: vExtra, countMismatches },
+      serverExitCode,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+function evaluateTargets(r: BenchResult): BenchResult['targets'] {
+  const t: BenchResult['targets'] = [];
+  const add = (name: string, target: string, value: string, met: boolean) => t.push({ name, target, value, met });
+  add(`${r.join.participants} joined`, '< 20 s (at 5,000)', `${round(r.join.timeToAllJoinedS, 2)} s, ${r.join.failed} failed`, r.join.failed === 0 && r.join.timeToAllJoinedS < 20);
+  const storm = r.phases.find((p) => p.name === 'mixed') ?? r.phases[r.phases.length - 1];
+  if (storm) {
+    const rateOk = storm.achieved.votesPerSec >= storm.offered.votesPerSec * 0.98 && storm.achieved.questionsPerSec >= storm.offered.questionsPerSec * 0.98;
+    add(`${storm.name}: rate`, `${storm.offered.votesPerSec} v/s + ${storm.offered.questionsPerSec} q/s for ${storm.durationS} s`, `${round(storm.achieved.votesPerSec)} v/s + ${round(storm.achieved.questionsPerSec)} q/s`, rateOk);
+    const p99 = Math.max(storm.voteAckMs.p99 || 0, storm.questionAckMs.p99 || 0);
+    add(`${storm.name}: ack p99`, '≤ 100 ms', `votes ${round(storm.voteAckMs.p99)} ms, questions ${round(storm.questionAckMs.p99)} ms`, p99 <= 100);
+    add(`${storm.name}: vote-to-visible p99`, '≤ 300 ms', `${round(storm.voteToVisibleMs.p99)} ms (${storm.voteToVisibleMs.notVisible} never seen)`, storm.voteToVisibleMs.p99 <= 300 && storm.voteToVisibleMs.notVisible === 0);
+    if (storm.floor) add(`${storm.name}: CPU per delivery vs bare ws`, '≤ 1.5×', `${round(storm.server.usPerDelivery, 2)} µs vs ${round(storm.floor.usPerDelivery, 2)} µs = ${round(storm.floor.ratio, 2)}×`, storm.floor.ratio <= 1.5);
+  }
+  const c = r.correctness;
+  const lost = c.questions.lost + c.votes.lost;
+  const dup = c.questions.duplicated + c.votes.duplicated;
+  add('lost / duplicated actions', '0 / 0', `${lost} / ${dup} (unacknowledged in db: ${c.questions.unacknowledgedInDb + c.votes.unacknowledgedInDb}, count mismatches: ${c.votes.countMismatches})`, lost === 0 && dup === 0 && c.votes.countMismatches === 0);
+  add('RSS per connection above idle', '≤ 30 KB', `${round(r.memory.perConnectionKb)} KB`, r.memory.perConnectionKb <= 30);
+  return t;
+}
+
+export function report(r: BenchResult): string {
+  const out: string[] = [];
+  const f = (v: number, d = 1) => (Number.isFinite(v) ? String(round(v, d)) : '-');
+  out.push(`Lắng Nghe benchmark ${r.label ? `(${r.label}) ` : ''}— ${r.startedAt}`);
+  out.push(`machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memGb} GB, Node ${r.machine.node}; load avg before ${r.machine.loadBefore.join(' / ')}, after ${r.machine.loadAfter.join(' / ')}`);
+  out.push(`generator: ${r.options.workers} worker process(es) on the same machine as the server`);
+  if (Object.keys(r.rateLimits).length) out.push(`raised limits: ${Object.entries(r.rateLimits).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  out.push('');
+  const j = r.join;
+  out.push(
+    table(
+      ['join', 'participants', 'joined', 'time to all (s)', 'joins/s', 'http p50/p99 ms', 'connect p50/p99 ms', 'server CPU', 'generator CPU'],
+      [['ramp', j.participants, j.joined, f(j.timeToAllJoinedS, 2), f(j.perSec, 0), `${f(j.httpMs.p50)}/${f(j.httpMs.p99)}`, `${f(j.connectMs.p50)}/${f(j.connectMs.p99)}`, `${f(j.serverCpuCores * 100, 0)}%`, `${f(j.generatorCpuCores * 100, 0)}%`]],
+    ),
+  );
+  out.push('');
+  out.push(
+    table(
+      ['phase', 'offered v/s+q/s', 'acked v/s+q/s', 'vote ack p50/95/99 ms', 'question ack p50/95/99 ms', 'vote→visible p50/95/99 ms', 'deliveries/s', 'server CPU (peak)', 'gen CPU', 'µs/delivery', 'floor µs', 'ratio'],
+      r.phases.map((p) => [
+        p.name,
+        `${p.offered.votesPerSec}+${p.offered.questionsPerSec}`,
+        `${f(p.achieved.votesPerSec, 0)}+${f(p.achieved.questionsPerSec, 1)}`,
+        `${f(p.voteAckMs.p50)}/${f(p.voteAckMs.p95)}/${f(p.voteAckMs.p99)}`,
+        `${f(p.questionAckMs.p50)}/${f(p.questionAckMs.p95)}/${f(p.questionAckMs.p99)}`,
+        `${f(p.voteToVisibleMs.p50)}/${f(p.voteToVisibleMs.p95)}/${f(p.voteToVisibleMs.p99)}`,
+        f(p.deliveriesPerSec, 0),
+        `${f(p.server.cpuCores * 100, 0)}% (${f(p.server.peakCpuCores * 100, 0)}%)`,
+        `${f(p.generator.cpuCores * 100, 0)}%`,
+        f(p.server.usPerDelivery, 2),
+        p.floor ? f(p.floor.usPerDelivery, 2) : '-',
+        p.floor ? f(p.floor.ratio, 2) : '-',
+      ]),
+    ),
+  );
+  const extra = r.phases
+    .filter((p) => p.timeouts || p.disconnects || Object.keys(p.errors).length || p.noTarget)
+    .map((p) => `  ${p.name}: timeouts ${p.timeouts}, disconnects ${p.disconnects}, no target ${p.noTarget}, errors ${JSON.stringify(p.errors)}`);
+  if (extra.length) out.push('', 'trouble:', ...extra);
+  out.push('', `generator event-loop delay p99 / max (ms): ${r.phases.map((p) => `${p.name} ${f(p.generator.loopDelayP99Ms)}/${f(p.generator.peakLoopDelayMs)}`).join(', ')}`);
+  const m = r.memory;
+  out.push(`memory: idle ${f(m.idleRssMb)} MB, joined ${f(m.joinedRssMb)} MB → ${f(m.perConnectionKb)} KB per connection; peak ${f(m.peakRssMb)} MB`);
+  const c = r.correctness;
+  out.push(
+    `correctness: questions acked ${c.questions.acked}, in db ${c.questions.inDb}, lost ${c.questions.lost}, duplicated ${c.questions.duplicated}; ` +
+      `votes acked ${c.votes.acked}, in db ${c.votes.inDb}, lost ${c.votes.lost}, duplicated ${c.votes.duplicated}, count mismatches ${c.votes.countMismatches}; server exit ${c.serverExitCode}`,
+  );
+  out.push('', table(['target', 'wanted', 'measured', 'met'], r.targets.map((t) => [t.name, t.target, t.value, t.met ? 'yes' : 'NO'])));
+  if (r.profile) out.push('', `server CPU profile: ${r.profile} (summarise: npx tsx bench/profile-top.ts ${r.profile})`);
+  return out.join('\n');
+}
+
+// ---- command line -----------------------------------------------------------
+
+function parseArgs(argv: string[]): BenchOptions {
+  const a = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i]!;
+    if (!k.startsWith('--')) continue;
+    const [name, inline] = k.slice(2).split('=', 2) as [string, string | undefined];
+    if (inline !== undefined) a.set(name, inline);
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) a.set(name, argv[++i]!);
+    else flags.add(name);
+  }
+  const num = (k: string, d: number) => {
+    const v = a.get(k);
+    if (v === undefined) return d;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${k} expects a number`);
+    return n;
+  };
+  const smoke = flags.has('smoke');
+  const participants = Math.min(20_000, Math.max(1, num('participants', smoke ? 50 : 2000)));
+  const phaseMs = num('phase-seconds', smoke ? 2 : 10) * 1000;
+  const mixedMs = num('mixed-seconds', smoke ? 3 : 30) * 1000;
+  const votes = num('vote-rate', smoke ? 200 : 3000);
+  const qs = num('question-rate', smoke ? 10 : 50);
+  const base = defaultOptions({ participants });
+  const only = a.get('phases')?.split(',');
+  const phases = [
+    { name: 'questions', durationMs: phaseMs, votesPerSec: 0, questionsPerSec: qs },
+    { name: 'votes', durationMs: phaseMs, votesPerSec: votes, questionsPerSec: 0 },
+    { name: 'mixed', durationMs: mixedMs, votesPerSec: votes, questionsPerSec: qs },
+  ].filter((p) => !only || only.includes(p.name));
+  const stamp = new Date().toISOString().replace(/[:]/g, '').replace(/\..+/, '');
+  return {
+    ...base,
+    workers: num('workers', base.workers),
+    joinConcurrency: num('join-concurrency', base.joinConcurrency),
+    phases,
+    floor: !flags.has('no-floor'),
+    profile: flags.has('profile'),
+    out: flags.has('no-json') ? null : (a.get('out') ?? (smoke ? null : join('bench', 'results', `${stamp}-n${participants}.json`))),
+    drainMs: smoke ? 500 : base.drainMs,
+    settleMs: smoke ? { idle: 500, joined: 500, between: 200 } : base.settleMs,
+    label: a.get('label') ?? (smoke ? 'smoke' : ''),
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const result = await runBench(opts);
+  console.log('\n' + report(result));
+  if (opts.out) {
+    const file = resolve(ROOT, opts.out);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+    console.log(`\nwrote ${opts.out}`);
+  }
+  const c = result.correctness;
+  if (c.questions.lost || c.votes.lost || c.questions.duplicated || c.votes.duplicated) process.exitCode = 1;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const stop = () => {
+    console.error('interrupted; cleaning up');
+    process.exit(130);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  });
+}
