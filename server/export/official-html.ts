@@ -43,17 +43,20 @@ export function renderOfficialHtml(doc: OfficialDocument, title: string): string
 <meta charset="utf-8">
 <title>${escapeHtml(title)}</title>
 <style>
-  @page { size: A4 portrait; margin: 20mm 15mm 20mm 30mm; }
+  @page { size: A4 portrait; margin: 20mm 20mm 20mm 30mm;
+          @top-center { content: counter(page); font-family: "Times New Roman", Times, serif; font-size: 13pt; } }
+  /* Page numbers from page 2 on, as in the Word file. */
+  @page :first { @top-center { content: none; } }
   html { background: #eee; }
   body { font-family: "Times New Roman", Times, serif; font-size: 14pt; line-height: 1.35; color: #000;
-         background: #fff; width: 165mm; min-height: 257mm; margin: 10mm auto; padding: 20mm 15mm 20mm 30mm; }
+         background: #fff; width: 160mm; min-height: 257mm; margin: 10mm auto; padding: 20mm 20mm 20mm 30mm; }
   @media print { html { background: none; } body { margin: 0; padding: 0; width: auto; min-height: 0; } }
   .header { display: flex; justify-content: space-between; text-align: center; }
   .header .org { width: 37%; font-weight: bold; font-size: 13pt; }
   .header .nation { width: 63%; }
   .header .rule { border-bottom: 1px solid #000; margin: 2pt auto 6pt; }
   .header .org .rule { width: 35%; }
-  .header .number { font-weight: normal; }
+  .header .number { font-weight: normal; white-space: pre; }
   .nation .republic { font-weight: bold; font-size: 12pt; }
   .nation .motto { font-weight: bold; font-size: 13pt; display: inline-block; border-bottom: 1px solid #000; padding-bottom: 1pt; }
   .nation .placedate { font-style: italic; margin-top: 8pt; }
