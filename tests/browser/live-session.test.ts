@@ -1,0 +1,160 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../../shared/schemas/entities';
+import { createSession, createStaff, createTestApp, type TestApp } from '../helpers/app';
+import { LAPTOP, launchBrowser, newPage, pageErrors, PHONE, PROJECTOR, screenshot, unexpectedDialogs } from '../helpers/browser';
+
+/**
+ * A whole session driven from browsers: citizens on phones, a moderator on a
+ * laptop, the projector. Each step depends on the previous one.
+ */
+describe('a dialogue session in the browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let session: Session;
+  let mod: { username: string; password: string };
+  let alice: Page;
+  let bob: Page;
+  let moderator: Page;
+  let questionId: number;
+  const QUESTION = '<script>alert("xss")</script> Đường liên xã Hòa Bình xuống cấp nghiêm trọng, khi nào tỉnh sửa chữa?';
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.listen();
+    session = await createSession(t, 'live', {
+      title: 'Đối thoại giữa Chủ tịch UBND tỉnh với thanh niên năm 2026',
+      place: 'Hội trường UBND tỉnh Tuyên Quang',
+      anonymousAllowed: true,
+      panel: [{ name: 'Nguyễn Văn Sơn', title: 'Chủ tịch UBND tỉnh', agency: 'UBND tỉnh' }],
+    });
+    const staff = await createStaff(t, 'moderator');
+    mod = { username: staff.user.username, password: `pw-${staff.user.username}-secret` };
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows the landing page and takes a join code', async () => {
+    const page = await newPage(browser, t.url, PHONE);
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Tham gia hội nghị đối thoại' }).waitFor();
+    await screenshot(page, '01-landing-phone');
+    await page.getByLabel('Mã hội nghị').fill(session.code.toLowerCase());
+    await page.getByRole('button', { name: 'Tham gia', exact: true }).click();
+    await page.waitForURL(`**/j/${session.code}`);
+    await page.getByRole('heading', { name: 'Tham gia hội nghị' }).waitFor();
+    await page.context().close();
+  });
+
+  it('lets a citizen join by /j/<CODE> with a profile and ask a question', async () => {
+    alice = await newPage(browser, t.url, PHONE);
+    await alice.goto(`/j/${session.code}`);
+    await alice.getByLabel('Họ và tên').fill('Nguyễn Thị Lan');
+    await alice.getByLabel('Địa phương (xã, phường)').fill('Xã Hòa Bình');
+    await alice.getByLabel('Nhóm').selectOption('youth');
+    await screenshot(alice, '02-participant-join');
+    await alice.getByRole('button', { name: 'Vào hội nghị' }).click();
+    await alice.getByRole('heading', { name: session.title }).waitFor();
+
+    await alice.getByLabel('Câu hỏi của bạn').fill(QUESTION);
+    await alice.getByRole('button', { name: 'Gửi câu hỏi' }).click();
+    await alice.getByText('Câu hỏi đang chờ ban tổ chức duyệt').waitFor();
+    await alice.getByText(/Mã tra cứu: [A-Z0-9]{10}/).first().waitFor();
+    await alice.getByRole('tab', { name: 'Của tôi' }).click();
+    const mine = alice.locator('article[data-question-id]').first();
+    questionId = Number(await mine.getAttribute('data-question-id'));
+    expect(questionId).toBeGreaterThan(0);
+    await mine.getByText('Chờ duyệt').waitFor();
+    await screenshot(alice, '03-participant-asked');
+
+    // A reload keeps the same identity: the question is still "mine".
+    await alice.reload();
+    await alice.getByRole('tab', { name: 'Của tôi' }).click();
+    await alice.locator(`article[data-question-id="${questionId}"]`).waitFor();
+  });
+
+  it('lets a moderator sign in and approve it from the keyboard', async () => {
+    moderator = await newPage(browser, t.url, LAPTOP);
+    await moderator.goto('/login');
+    await screenshot(moderator, '04-login');
+    await moderator.getByLabel('Tên đăng nhập').fill(mod.username);
+    await moderator.getByLabel('Mật khẩu').fill(mod.password);
+    await moderator.getByRole('button', { name: 'Đăng nhập' }).click();
+    await moderator.getByRole('heading', { name: 'Các hội nghị' }).waitFor();
+    await moderator.getByRole('heading', { name: session.title, exact: true }).waitFor();
+    await screenshot(moderator, '05-staff-home');
+    await moderator.locator('li', { has: moderator.getByRole('heading', { name: session.title, exact: true }) }).getByRole('link', { name: 'Điều phối' }).click();
+    await moderator.waitForURL(`**/moderate/${session.id}`);
+    const item = moderator.locator(`.items [data-question-id="${questionId}"]`);
+    await item.waitFor();
+    await item.click();
+    await screenshot(moderator, '06-moderator-pending');
+    await moderator.keyboard.press('a');
+    await moderator.getByText(`Đã duyệt câu #${questionId}.`).waitFor();
+    await alice.locator(`article[data-question-id="${questionId}"]`).getByText('Đã duyệt').waitFor();
+  });
+
+  it('shows the approved question to a second citizen, whose upvote reaches the first', async () => {
+    bob = await newPage(browser, t.url, PHONE);
+    await bob.goto(`/j/${session.code}`);
+    await bob.getByRole('button', { name: 'Vào hội nghị' }).click();
+    const card = bob.locator(`article[data-question-id="${questionId}"]`);
+    await card.waitFor();
+    // Shown literally: the markup is text, and no script ran.
+    expect(await card.locator('.text').innerText()).toBe(QUESTION);
+    expect(await card.locator('script').count()).toBe(0);
+    await card.getByRole('button', { name: 'Ủng hộ câu hỏi này' }).click();
+    await card.getByRole('button', { name: 'Bỏ ủng hộ câu hỏi này' }).waitFor();
+    await card.locator('.vote .count').filter({ hasText: /^1$/ }).waitFor();
+    await screenshot(bob, '07-participant-voted');
+
+    await alice.getByRole('tab', { name: 'Nhiều ủng hộ' }).click();
+    await alice.locator(`article[data-question-id="${questionId}"] .vote .count`).filter({ hasText: /^1$/ }).waitFor();
+  });
+
+  it('puts the question on stage; citizens and the projector show it', async () => {
+    await moderator.getByRole('tab', { name: /Đã duyệt/ }).click();
+    await moderator.locator(`.items [data-question-id="${questionId}"]`).click();
+    await moderator.getByRole('button', { name: /Đưa lên màn hình/ }).click();
+    await moderator.locator('.onstage').getByText(QUESTION).waitFor();
+    await screenshot(moderator, '08-moderator-staged');
+
+    await bob.locator('.stage .stage-text').filter({ hasText: QUESTION }).waitFor();
+    await screenshot(bob, '09-participant-stage');
+
+    const display = await newPage(browser, t.url, PROJECTOR, await moderator.context().storageState());
+    await display.goto(`/display/${session.id}`);
+    await display.locator('.stage-text').filter({ hasText: QUESTION }).waitFor();
+    await display.getByText(session.code, { exact: true }).waitFor();
+    await display.getByRole('img', { name: 'Mã QR để tham gia hội nghị' }).waitFor();
+    expect(await display.locator('.stage-text').innerText()).toBe(QUESTION);
+    await screenshot(display, '10-display', false);
+
+    const leader = await newPage(browser, t.url, LAPTOP, await moderator.context().storageState());
+    await leader.goto(`/leader/${session.id}`);
+    await leader.locator('.stage .text').filter({ hasText: QUESTION }).waitFor();
+    await leader.getByText('Nguyễn Thị Lan').waitFor();
+    await screenshot(leader, '11-leader');
+    await leader.context().close();
+    await display.context().close();
+
+    expect(unexpectedDialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('switches to English and remembers it', async () => {
+    await alice.getByRole('button', { name: /EN/ }).click();
+    await alice.getByRole('heading', { name: 'Ask a question' }).waitFor();
+    await alice.reload();
+    await alice.getByRole('heading', { name: 'Ask a question' }).waitFor();
+    expect(await alice.evaluate(() => document.documentElement.lang)).toBe('en');
+    await alice.getByRole('tab', { name: 'Popular' }).waitFor();
+    await screenshot(alice, '12-participant-english');
+    await alice.getByRole('button', { name: /VI/ }).click();
+    await alice.getByRole('heading', { name: 'Đặt câu hỏi' }).waitFor();
+  });
+});
