@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, createStaff, createTestApp, errorCode, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, errorCode, type TestApp } from '../helpers/app';
 import { CONTACTS, runSession, type SecretariatFixture } from '../helpers/secretariat';
 
 /** "ngày 05 tháng 12 năm 2026" for an instant, in Vietnam; months 1 and 2 keep their zero (Decree 30). */
@@ -269,5 +269,22 @@ describe('secretariat exports', () => {
     expect(Object.keys(doc.paths['/api/sessions/{id}/minutes.docx'].get.responses['200'].content)).toEqual([
       'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     ]);
+  });
+
+  it('still makes minutes of a bare session not yet closed, with blanks to fill by hand and markup escaped', async () => {
+    const bare = await createSession(t, 'live', { title: 'Đối thoại <script>alert(1)</script> & "trích dẫn"' });
+    const docx = await get(`/api/sessions/${bare.id}/minutes.docx`, f.tokens.sec);
+    expect(docx.statusCode).toBe(200);
+    const text = docxText(await (await JSZip.loadAsync(docx.rawPayload)).file('word/document.xml')!.async('string'));
+    expect(text).toContain('Đối thoại <script>alert(1)</script> & "trích dẫn"');
+    expect(text).toContain('Địa điểm: …');
+    expect(text).toContain('Công dân tham dự: 0 người;');
+    expect(text).toContain('Không có câu hỏi nào được trả lời trực tiếp tại hội nghị.');
+    expect(text).toContain('Hội nghị kết thúc vào … giờ …, ngày … tháng … năm …./.');
+    const html = (await get(`/api/sessions/${bare.id}/minutes.html`, f.tokens.sec)).body;
+    expect(html).toContain('Đối thoại &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;trích dẫn&quot;');
+    expect(html).not.toContain('<script>');
+    const csv = (await get(`/api/sessions/${bare.id}/questions.csv`, f.tokens.sec)).rawPayload.toString('utf8');
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(1);
   });
 });

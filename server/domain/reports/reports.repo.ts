@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { participants, questions, sessions } from '../../db/schema';
 import type { ParticipantGroup, QuestionStatus } from '../../../shared/schemas/enums';
@@ -46,7 +46,7 @@ export class ReportsRepo {
       .select()
       .from(sessions)
       .where(inArray(sessions.status, ['closed', 'archived']))
-      .orderBy(sql`${sessions.startsAt} DESC`, asc(sessions.id))
+      .orderBy(desc(sessions.startsAt), asc(sessions.id))
       .all();
     if (rows.length === 0) return [];
     const counts = this.db
