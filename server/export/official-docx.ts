@@ -136,7 +136,8 @@ export async function renderOfficialDocx(doc: OfficialDocument, meta: { title: s
   const document = new Document({
     creator: meta.creator,
     title: meta.title,
-    styles: { default: { document: { run: { font: FONT, size: BODY } } } },
+    // Marked Vietnamese so Word's proofing does not flag every line as misspelt English.
+    styles: { default: { document: { run: { font: FONT, size: BODY, language: { value: 'vi-VN' } } } } },
     sections: [
       {
         properties: {

@@ -90,6 +90,7 @@ describe('secretariat exports', () => {
     // Font: Times New Roman, body at 13–14 pt.
     const styles = await zip.file('word/styles.xml')!.async('string');
     expect(styles + xml).toContain('w:ascii="Times New Roman"');
+    expect(styles).toContain('w:val="vi-VN"');
     expect(xml).not.toMatch(/w:ascii="(?!Times New Roman)/);
     const sizes = [...xml.matchAll(/<w:sz w:val="(\d+)"/g)].map((m) => Number(m[1]) / 2);
     const bodySize = sizes.sort((a, b) => sizes.filter((x) => x === b).length - sizes.filter((x) => x === a).length)[0]!;
