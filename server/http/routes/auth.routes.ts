@@ -18,6 +18,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Brute-force slowdown: few attempts per address and username.
       config: {
         rateLimit: {
+          // After body parsing: the key needs the username, which onRequest
+          // (the default hook) does not have yet; keyed on the address alone,
+          // one guesser would lock out every colleague at the same venue.
+          hook: 'preHandler',
           max: app.config.rateLimit.loginAttempts,
           timeWindow: 15 * 60_000,
           keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '')}`,
