@@ -125,10 +125,14 @@ export const realtimePlugin = fp(
       });
     });
 
-    // Without this, fastify.close() waits for every connected client.
+    // Without this, fastify.close() waits for every connected client. Close
+    // the transports rather than disconnecting the sockets: a Socket.IO
+    // "disconnect" packet tells clients the server wants them gone for good
+    // (they never reconnect), a closed transport tells them to come back,
+    // which is what a restart needs.
     app.addHook('preClose', async () => {
       broadcaster.stop();
-      io.local.disconnectSockets(true);
+      io.engine.close();
     });
     app.addHook('onClose', async () => {
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -169,13 +169,9 @@ describe('restart and reconnect', () => {
     await crowdRestart('SIGKILL');
   });
 
-  // BUG (server/realtime/plugin.ts, preClose): a graceful stop calls
-  // io.local.disconnectSockets(true), which sends each client a Socket.IO
-  // "disconnect" packet; socket.io-client takes that as "io server
-  // disconnect" and, by design, never reconnects. So after an ordinary
-  // restart (SIGTERM) every phone in the hall stays offline. Closing the
-  // transports instead (io.engine.close()) lets clients reconnect.
-  it.skip(`brings all ${CROWD} clients back by themselves after a graceful restart (SIGTERM)`, async () => {
+  // A graceful stop closes the transports (not a Socket.IO "disconnect",
+  // after which clients would never come back), so phones reconnect.
+  it(`brings all ${CROWD} clients back by themselves after a graceful restart (SIGTERM)`, async () => {
     await crowdRestart('SIGTERM');
   });
 });
