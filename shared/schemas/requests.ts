@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import {
   AnswerKind,
+  CommitmentStatus,
   FollowUpStatus,
   Id,
   ModerationAction,
@@ -152,6 +153,16 @@ export const AnswerBody = Type.Object(
   { additionalProperties: false },
 );
 export type AnswerBody = Static<typeof AnswerBody>;
+
+export const CommitmentUpdateBody = Type.Object(
+  {
+    status: Type.Optional(CommitmentStatus),
+    agency: Type.Optional(Text(200)),
+    deadline: Type.Optional(Type.Union([IsoDate, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type CommitmentUpdateBody = Static<typeof CommitmentUpdateBody>;
 
 export const FollowUpUpdateBody = Type.Object(
   {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Question } from '../../../shared/schemas/entities';
 import type { QuestionStatus } from '../../../shared/schemas/enums';
-import type { AnswerBody } from '../../../shared/schemas/requests';
+import type { AnswerBody, CommitmentUpdateBody } from '../../../shared/schemas/requests';
 import type { Db } from '../../db/client';
 import { answers, commitments, followUps } from '../../db/schema';
 import { requireStaff, type Actor } from '../actor';
@@ -31,6 +31,11 @@ export class AnswersService {
     const q = this.questions.repo.byId(questionId);
     if (!q) throw new DomainError('QUESTION_NOT_FOUND');
     if (!ANSWERABLE.includes(q.status)) throw new DomainError('ILLEGAL_QUESTION_STATE', `a ${q.status} question cannot be answered`);
+    // A written answer is the end of a follow-up: without one there is no
+    // agency, deadline or publication step to track it by.
+    if (body.kind === 'written' && !this.db.select({ id: followUps.id }).from(followUps).where(eq(followUps.questionId, questionId)).get()) {
+      throw new DomainError('ILLEGAL_QUESTION_STATE', 'defer the question to written follow-up (agency, deadline) before recording a written answer');
+    }
     const now = nowIso();
     this.db.transaction(() => {
       const answer = this.db
@@ -66,5 +71,29 @@ export class AnswersService {
     });
     this.events.emit('question:changed', { sessionId: q.sessionId, questionId, created: false, previousStatus: q.status });
     return this.questions.get(actor, questionId);
+  }
+
+  /** Tracks a commitment made at the session: its status, agency, deadline. */
+  updateCommitment(actor: Actor, id: number, body: CommitmentUpdateBody): Question {
+    requireStaff(actor, ['secretary', 'admin']);
+    const before = this.db.select().from(commitments).where(eq(commitments.id, id)).get();
+    if (!before) throw new DomainError('NOT_FOUND', `no commitment ${id}`);
+    const q = this.questions.repo.byId(before.questionId)!;
+    this.db.transaction(() => {
+      const after = this.db
+        .update(commitments)
+        .set({
+          ...(body.status !== undefined && { status: body.status }),
+          ...(body.agency !== undefined && { agency: body.agency.trim() }),
+          ...(body.deadline !== undefined && { deadline: body.deadline }),
+          updatedAt: nowIso(),
+        })
+        .where(eq(commitments.id, id))
+        .returning()
+        .get();
+      recordAudit(this.db, actor, { action: 'commitment.update', entity: 'commitment', entityId: id, sessionId: q.sessionId, before, after });
+    });
+    this.events.emit('question:changed', { sessionId: q.sessionId, questionId: q.id, created: false, previousStatus: q.status });
+    return this.questions.get(actor, q.id);
   }
 }

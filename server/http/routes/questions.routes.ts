@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Question } from '../../../shared/schemas/entities';
-import { AnswerBody, IdParams, ModerateBody, SubmitQuestionBody } from '../../../shared/schemas/requests';
+import { AnswerBody, CommitmentUpdateBody, IdParams, ModerateBody, SubmitQuestionBody } from '../../../shared/schemas/requests';
 import { bearer, errors } from '../schemas';
 
 const VoteResult = Type.Object({ questionId: Type.Integer(), votes: Type.Integer() });
@@ -104,6 +104,21 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => answers.record(req.actor, req.params.id, req.body),
+  );
+
+  app.patch(
+    '/commitments/:id',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'Track a commitment: status (open, in_progress, done), agency, deadline (secretary, admin)',
+        params: IdParams,
+        body: CommitmentUpdateBody,
+        response: { 200: Question, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req) => answers.updateCommitment(req.actor, req.params.id, req.body),
   );
 
   app.get(
