@@ -13,6 +13,7 @@ export type RouteName =
   | 'secretariat'
   | 'admin'
   | 'track'
+  | 'public'
   | 'notFound';
 
 export interface Match {
@@ -31,6 +32,7 @@ const TABLE: [RouteName, RegExp, string[]][] = [
   ['secretariat', /^\/secretariat\/(\d+)\/?$/, ['id']],
   ['admin', /^\/admin\/?$/, []],
   ['track', /^\/track(?:\/([^/]+))?\/?$/, ['code']],
+  ['public', /^\/public(?:\/(\d+))?\/?$/, ['id']],
 ];
 
 export function match(path: string): Match {

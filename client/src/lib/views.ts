@@ -19,6 +19,7 @@ export const viewLoaders: Record<Exclude<RouteName, 'landing' | 'notFound'>, Loa
   secretariat: () => import('../views/secretariat/SecretariatView.svelte'),
   admin: () => import('../views/admin/AdminView.svelte'),
   track: () => import('../views/track/TrackView.svelte'),
+  public: () => import('../views/public/PublicView.svelte'),
 };
 
 /** Views drawn edge to edge without the site header (the projector). */
