@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/schemas/entities';
-import { createSession, createStaff, createTestApp, type TestApp } from '../helpers/app';
+import type { Question } from '../../shared/schemas/entities';
+import { auth, createSession, createStaff, createTestApp, joinSession, type TestApp } from '../helpers/app';
 import { LAPTOP, launchBrowser, newPage, pageErrors, PHONE, PROJECTOR, screenshot, unexpectedDialogs } from '../helpers/browser';
 
 /**
@@ -100,6 +104,11 @@ describe('a dialogue session in the browser', () => {
 
   it('shows the approved question to a second citizen, whose upvote reaches the first', async () => {
     bob = await newPage(browser, t.url, PHONE);
+    const assets = new Set<string>();
+    bob.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/assets/') && /\.(js|css)$/.test(path)) assets.add(path);
+    });
     await bob.goto(`/j/${session.code}`);
     await bob.getByRole('button', { name: 'Vào hội nghị' }).click();
     const card = bob.locator(`article[data-question-id="${questionId}"]`);
@@ -111,6 +120,12 @@ describe('a dialogue session in the browser', () => {
     await card.getByRole('button', { name: 'Bỏ ủng hộ câu hỏi này' }).waitFor();
     await card.locator('.vote .count').filter({ hasText: /^1$/ }).waitFor();
     await screenshot(bob, '07-participant-voted');
+
+    // What a citizen's phone downloads stays light: staff views are other chunks.
+    const gzipped = [...assets].reduce((sum, p) => sum + gzipSync(readFileSync(join('dist/client', p))).length, 0);
+    console.log(`participant page: ${assets.size} JS/CSS files, ${(gzipped / 1024).toFixed(1)} KB gzipped`);
+    expect(gzipped).toBeLessThan(150 * 1024);
+    expect([...assets].some((p) => /Moderator|Admin|Secretariat|Display/.test(p))).toBe(false);
 
     await alice.getByRole('tab', { name: 'Nhiều ủng hộ' }).click();
     await alice.locator(`article[data-question-id="${questionId}"] .vote .count`).filter({ hasText: /^1$/ }).waitFor();
@@ -144,6 +159,29 @@ describe('a dialogue session in the browser', () => {
 
     expect(unexpectedDialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('reconnects by itself after the server drops every socket, and catches up on what it missed', async () => {
+    const carol = await joinSession(t, session.code);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/sessions/${session.id}/questions`,
+      headers: auth(carol.token),
+      payload: { text: 'Xin hỏi về học bổng cho sinh viên nghèo vượt khó?' },
+    });
+    const missed = res.json() as Question;
+    t.app.io.local.disconnectSockets(true);
+    // Approved while the citizens' sockets are down: only a fresh snapshot can show it.
+    const approved = await t.app.inject({
+      method: 'POST',
+      url: `/api/questions/${missed.id}/moderate`,
+      headers: auth(t.adminToken),
+      payload: { action: 'approve' },
+    });
+    expect(approved.statusCode).toBe(200);
+    await bob.locator(`article[data-question-id="${missed.id}"]`).waitFor();
+    await bob.getByRole('status').filter({ hasText: 'Đã kết nối' }).waitFor();
+    await moderator.locator(`.items [data-question-id="${missed.id}"]`).waitFor();
   });
 
   it('switches to English and remembers it', async () => {
