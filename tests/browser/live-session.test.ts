@@ -161,6 +161,23 @@ describe('a dialogue session in the browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('tells a moderator when someone else changed the question, and refuses to act on the old version', async () => {
+    const other = await t.app.inject({
+      method: 'POST',
+      url: `/api/questions/${questionId}/moderate`,
+      headers: auth(t.adminToken),
+      payload: { action: 'tag', topic: 'Giao thông' },
+    });
+    expect(other.statusCode).toBe(200);
+    await moderator.getByText(`Câu #${questionId} vừa được người khác thay đổi`).waitFor();
+    await moderator.getByRole('button', { name: /^Ưu tiên/ }).click();
+    await moderator.getByText('Câu hỏi vừa được người khác thay đổi. Màn hình đã cập nhật').waitFor();
+    await screenshot(moderator, '08b-moderator-conflict', false);
+    // Now that the new version is on screen, the same action goes through.
+    await moderator.getByRole('button', { name: /^Ưu tiên/ }).click();
+    await moderator.getByRole('button', { name: /^Bỏ ưu tiên/ }).waitFor();
+  });
+
   it('reconnects by itself after the server drops every socket, and catches up on what it missed', async () => {
     const carol = await joinSession(t, session.code);
     const res = await t.app.inject({

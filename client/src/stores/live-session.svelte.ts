@@ -250,12 +250,13 @@ export class LiveSession {
   }
 
   /**
-   * Every moderation carries the updatedAt the moderator saw, so the server
-   * refuses an action on a question someone else changed meanwhile.
+   * Every moderation carries the updatedAt the moderator saw (by default the
+   * latest this view holds), so the server refuses an action on a question
+   * someone else changed meanwhile.
    */
-  async moderate(payload: Omit<ModeratePayload, 'expectedUpdatedAt'>): Promise<Question> {
-    const seen = this.#questions.get(payload.questionId);
-    const q = await ask(this.#socket, 'question:moderate', { ...payload, expectedUpdatedAt: seen?.updatedAt });
+  async moderate(payload: Omit<ModeratePayload, 'expectedUpdatedAt'>, seenUpdatedAt?: string): Promise<Question> {
+    const expectedUpdatedAt = seenUpdatedAt ?? this.#questions.get(payload.questionId)?.updatedAt;
+    const q = await ask(this.#socket, 'question:moderate', { ...payload, expectedUpdatedAt });
     this.#upsert(q);
     return q;
   }

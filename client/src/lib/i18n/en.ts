@@ -183,6 +183,8 @@ export const en: Record<MessageKey, string> = {
   'mod.selectHint': 'Select a question to act on it.',
   'mod.onStage': 'On stage',
   'mod.total': '{count} questions',
+  'mod.changedUnderUs': 'Someone else just changed question #{id}. Look at the new version before acting.',
+  'mod.acknowledge': 'Seen it',
 
   'leader.title': 'Leader screen',
   'leader.stage': 'Question on stage',

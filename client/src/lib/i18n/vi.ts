@@ -185,6 +185,8 @@ export const vi = {
   'mod.selectHint': 'Chọn một câu hỏi để thao tác.',
   'mod.onStage': 'Trên màn hình',
   'mod.total': '{count} câu',
+  'mod.changedUnderUs': 'Câu #{id} vừa được người khác thay đổi. Hãy xem lại nội dung mới trước khi thao tác.',
+  'mod.acknowledge': 'Đã xem',
 
   'leader.title': 'Màn hình lãnh đạo',
   'leader.stage': 'Câu hỏi đang trả lời',
