@@ -2,52 +2,9 @@
  * A tiny history-API router: a path in $state, a table of patterns, and
  * link interception so that plain <a href="/..."> navigates without reload.
  */
-export type RouteName =
-  | 'landing'
-  | 'participant'
-  | 'login'
-  | 'staff'
-  | 'moderate'
-  | 'leader'
-  | 'display'
-  | 'secretariat'
-  | 'admin'
-  | 'track'
-  | 'public'
-  | 'notFound';
+import { match, type Match } from './routes';
 
-export interface Match {
-  name: RouteName;
-  params: Record<string, string>;
-}
-
-const TABLE: [RouteName, RegExp, string[]][] = [
-  ['landing', /^\/$/, []],
-  ['participant', /^\/j\/([^/]+)\/?$/, ['code']],
-  ['login', /^\/login\/?$/, []],
-  ['staff', /^\/staff\/?$/, []],
-  ['moderate', /^\/moderate\/(\d+)\/?$/, ['id']],
-  ['leader', /^\/leader\/(\d+)\/?$/, ['id']],
-  ['display', /^\/display\/(\d+)\/?$/, ['id']],
-  ['secretariat', /^\/secretariat\/(\d+)\/?$/, ['id']],
-  ['admin', /^\/admin\/?$/, []],
-  ['track', /^\/track(?:\/([^/]+))?\/?$/, ['code']],
-  ['public', /^\/public(?:\/(\d+))?\/?$/, ['id']],
-];
-
-export function match(path: string): Match {
-  for (const [name, re, keys] of TABLE) {
-    const m = re.exec(path);
-    if (!m) continue;
-    const params: Record<string, string> = {};
-    keys.forEach((k, i) => {
-      const v = m[i + 1];
-      if (v !== undefined) params[k] = decodeURIComponent(v);
-    });
-    return { name, params };
-  }
-  return { name: 'notFound', params: {} };
-}
+export type { Match, RouteName } from './routes';
 
 export class Router {
   #path = $state(location.pathname);
