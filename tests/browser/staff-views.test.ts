@@ -116,6 +116,11 @@ describe('staff and public views in the browser', () => {
     await page.getByRole('button', { name: 'Tạo', exact: true }).click();
     await page.getByRole('cell', { name: 'Đặng Thu Hà' }).waitFor();
     await screenshot(page, '26-admin-users');
+
+    await page.getByRole('tab', { name: 'Sao lưu' }).click();
+    await page.getByRole('button', { name: 'Sao lưu ngay' }).click();
+    await page.getByText(/Đã tạo bản sao lưu/).waitFor();
+    await screenshot(page, '26b-admin-backups');
     await page.context().close();
   });
 
