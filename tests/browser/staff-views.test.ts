@@ -64,6 +64,12 @@ describe('staff and public views in the browser', () => {
     await page.getByText('Liên hệ: 0912 345 678').waitFor();
     await screenshot(page, '20-secretariat');
 
+    // Exports need the Bearer header: fetched, then handed to the browser as a download.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Danh sách câu hỏi (.csv)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const [docx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Biên bản (.docx)' }).click()]);
+    expect(docx.suggestedFilename()).toBe(`Biên bản - ${session.title}.docx`);
+
     await page.getByRole('tab', { name: 'Trả lời bằng văn bản' }).click();
     await page.getByText('Bao giờ xã Yên Phú có trạm y tế mới?').waitFor();
     await screenshot(page, '21-secretariat-followup');

@@ -60,16 +60,28 @@ export async function api<T>(method: Method, path: string, opts: { token?: strin
 export async function download(path: string, token: string, fallbackName: string): Promise<void> {
   const res = await send('GET', path, token);
   const blob = await res.blob();
-  const disposition = res.headers.get('content-disposition') ?? '';
-  const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
+  const name = fileNameOf(res.headers.get('content-disposition') ?? '');
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = name ? decodeURIComponent(name) : fallbackName;
+  a.download = name ?? fallbackName;
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The Vietnamese name (RFC 5987 `filename*`) before the ASCII fallback. */
+export function fileNameOf(disposition: string): string | null {
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (star) {
+    try {
+      return decodeURIComponent(star.trim());
+    } catch {
+      // malformed escape: fall through to the plain name
+    }
+  }
+  return /filename="([^"]+)"/i.exec(disposition)?.[1] ?? null;
 }
 
 /** Opens an authenticated HTML document (printable minutes) in a new tab. */
