@@ -201,6 +201,34 @@ describe('a dialogue session in the browser', () => {
     await moderator.locator(`.items [data-question-id="${missed.id}"]`).waitFor();
   });
 
+  it('shows abuse and duplicate hints, merges a duplicate and rejects from the keyboard', async () => {
+    const dave = await joinSession(t, session.code);
+    const submit = async (text: string) => {
+      const res = await t.app.inject({ method: 'POST', url: `/api/sessions/${session.id}/questions`, headers: auth(dave.token), payload: { text } });
+      return res.json() as Question;
+    };
+    const dup = await submit('Đường liên xã Hòa Bình xuống cấp nghiêm trọng, khi nào tỉnh sửa chữa đường?');
+    const rude = await submit('Mấy ông cán bộ đồ ngu, bao giờ mới làm đường?');
+    await moderator.getByRole('tab', { name: /Chờ duyệt/ }).click();
+    const dupItem = moderator.locator(`.items [data-question-id="${dup.id}"]`);
+    await dupItem.getByText(`Có thể trùng câu #${questionId}`).waitFor();
+    await moderator.locator(`.items [data-question-id="${rude.id}"]`).getByText('Có thể chứa ngôn từ không phù hợp').waitFor();
+    await screenshot(moderator, '06b-moderator-hints', false);
+
+    await dupItem.click();
+    await moderator.getByLabel('Gộp vào câu số').selectOption(String(questionId));
+    await moderator.getByRole('button', { name: 'Gộp', exact: true }).click();
+    await dupItem.waitFor({ state: 'detached' });
+
+    await moderator.locator(`.items [data-question-id="${rude.id}"]`).click();
+    await moderator.keyboard.press('r');
+    await moderator.getByLabel('Lý do không duyệt').selectOption('abusive');
+    await moderator.getByLabel('Lý do không duyệt').press('Enter');
+    await moderator.locator(`.items [data-question-id="${rude.id}"]`).waitFor({ state: 'detached' });
+    await moderator.getByRole('tab', { name: /Đã xử lý/ }).click();
+    await moderator.locator(`.items [data-question-id="${rude.id}"]`).getByText('Không được duyệt').waitFor();
+  });
+
   it('switches to English and remembers it', async () => {
     await alice.getByRole('button', { name: /EN/ }).click();
     await alice.getByRole('heading', { name: 'Ask a question' }).waitFor();

@@ -127,6 +127,7 @@ export const en: Record<MessageKey, string> = {
   'p.rejectedBecause': 'Reason: {reason}',
 
   'q.anonymous': 'Anonymous',
+  'q.noName': 'No name given',
   'q.votes': '{count} upvotes',
   'q.votes_one': '{count} upvote',
   'q.mine': 'Your question',

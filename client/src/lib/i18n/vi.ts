@@ -129,6 +129,7 @@ export const vi = {
   'p.rejectedBecause': 'Lý do: {reason}',
 
   'q.anonymous': 'Ẩn danh',
+  'q.noName': 'Không ghi tên',
   'q.votes': '{count} ủng hộ',
   'q.votes_one': '{count} ủng hộ',
   'q.mine': 'Câu hỏi của bạn',
