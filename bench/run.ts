@@ -407,6 +407,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       await ready;
       return ws;
     };
+    // Each worker sends its share of the offered rates.
+    const share = (spec: PhaseSpec): PhaseSpec => ({ ...spec, votesPerSec: spec.votesPerSec / opts.workers, questionsPerSec: spec.questionsPerSec / opts.workers });
     const cpuOf = (cs: ChildProcess[]) => cs.reduce((s, c) => s + (cpuSeconds(c.pid!) ?? 0), 0);
 
     const appWorkers = await startWorkers('app', url);
@@ -440,7 +442,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       const t0 = performance.now();
       observer.record();
       const done = collect<PhaseReport>(appWorkers, (m) => (m as { type: string }).type === 'phaseDone', spec.durationMs + opts.ackTimeoutMs + opts.drainMs + 30_000, `phase ${spec.name}`);
-      for (const w of appWorkers) w.send({ type: 'phase', phase: spec, drainMs: opts.drainMs, knownQuestionIds: observer.questionIds } satisfies ToWorker);
+      for (const w of appWorkers) w.send({ type: 'phase', phase: share(spec), drainMs: opts.drainMs, knownQuestionIds: observer.questionIds } satisfies ToWorker);
       const reports = await done;
       const wallS = (performance.now() - t0) / 1000;
       phaseRaw.push({ spec, reports, serverCpu: cpuSeconds(server.pid!)! - s0, genCpu: cpuOf(appWorkers) - g0, wallS, from, to: Date.now(), frames: observer.stopRecording() });
@@ -481,7 +483,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         const fDone = collect<FromFloor>([floor], (m) => m.type === 'phaseDone', ph.spec.durationMs + 60_000, 'floor phase');
         const wDone = collect<PhaseReport>(floorWorkers, (m) => (m as { type: string }).type === 'phaseDone', ph.spec.durationMs + 60_000, 'floor workers');
         floor.send({ type: 'phase', phase: ph.spec.name, durationMs: ph.spec.durationMs, drainMs: opts.drainMs, frames: ph.frames, questionAck: observer.sampleQuestion || '{}' } satisfies ToFloor);
-        for (const w of floorWorkers) w.send({ type: 'phase', phase: ph.spec, drainMs: opts.drainMs, knownQuestionIds: observer.questionIds } satisfies ToWorker);
+        for (const w of floorWorkers) w.send({ type: 'phase', phase: share(ph.spec), drainMs: opts.drainMs, knownQuestionIds: observer.questionIds } satisfies ToWorker);
         const [fr] = (await fDone) as Extract<FromFloor, { type: 'phaseDone' }>[];
         await wDone;
         floorRaw.set(ph.spec.name, { cpu: cpuSeconds(floor.pid!)! - c0, wallS: (performance.now() - t0) / 1000, deliveries: fr!.deliveries + fr!.acks });

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { defaultOptions, runBench } from '../../bench/run';
+
+/**
+ * Keeps `npm run bench` working: a tiny run of the real harness (server in
+ * its own process, 50 real socket.io-client participants in a worker, the
+ * bare ws floor). Asserts correctness only, never timing: every action the
+ * server acknowledged is in the database exactly once.
+ */
+describe('benchmark smoke run', () => {
+  it('runs the harness end to end with nothing lost or duplicated', { timeout: 90_000 }, async () => {
+    const result = await runBench(
+      defaultOptions({
+        participants: 50,
+        workers: 1,
+        joinConcurrency: 16,
+        phases: [
+          { name: 'questions', durationMs: 1000, votesPerSec: 0, questionsPerSec: 10 },
+          { name: 'mixed', durationMs: 1500, votesPerSec: 100, questionsPerSec: 10 },
+        ],
+        drainMs: 300,
+        settleMs: { idle: 200, joined: 200, between: 100 },
+        ackTimeoutMs: 10_000,
+        floor: true,
+        quiet: true,
+        maxRunMs: 80_000,
+        label: 'ci-smoke',
+      }),
+    );
+    expect(result.join.joined).toBe(50);
+    for (const phase of result.phases) {
+      expect(phase.acked.questions + phase.acked.votes, phase.name).toBeGreaterThan(0);
+      expect(phase.timeouts, phase.name).toBe(0);
+      expect(phase.errors, phase.name).toEqual({});
+      expect(phase.floor?.deliveries ?? 0, phase.name).toBeGreaterThan(0);
+    }
+    const c = result.correctness;
+    expect(c.serverExitCode).toBe(0);
+    expect(c.questions.acked).toBeGreaterThan(0);
+    expect(c.votes.acked).toBeGreaterThan(0);
+    expect({ lost: c.questions.lost, duplicated: c.questions.duplicated, extra: c.questions.unacknowledgedInDb }).toEqual({ lost: 0, duplicated: 0, extra: 0 });
+    expect({ lost: c.votes.lost, duplicated: c.votes.duplicated, extra: c.votes.unacknowledgedInDb, mismatches: c.votes.countMismatches }).toEqual({
+      lost: 0,
+      duplicated: 0,
+      extra: 0,
+      mismatches: 0,
+    });
+  });
+});
