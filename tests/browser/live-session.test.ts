@@ -239,5 +239,10 @@ describe('a dialogue session in the browser', () => {
     await screenshot(alice, '12-participant-english');
     await alice.getByRole('button', { name: /VI/ }).click();
     await alice.getByRole('heading', { name: 'Đặt câu hỏi' }).waitFor();
+
+    await moderator.getByRole('button', { name: /EN/ }).click();
+    await moderator.getByRole('heading', { name: new RegExp(`^Moderation — `) }).waitFor();
+    await moderator.getByRole('tab', { name: /Approved/ }).click();
+    await screenshot(moderator, '13-moderator-english', false);
   });
 });
