@@ -45,6 +45,21 @@ function loadJwtSecret(dataDir: string, fromEnv: string | undefined): string {
   return secret;
 }
 
+/**
+ * `true` (trust whoever connects: only when nothing but the proxy can reach
+ * the server) or the proxy's addresses/CIDRs ("127.0.0.1,10.0.0.0/8").
+ * Fastify ignores a hop count ("1") on purpose, which would silently put a
+ * whole city behind the proxy's one address: refuse it at start instead.
+ */
+function trustProxy(raw: string): boolean | string {
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) {
+    throw new Error(`TRUST_PROXY="${raw}": a hop count is not supported; give the proxy's address, e.g. TRUST_PROXY=127.0.0.1`);
+  }
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.DATA_DIR ?? './data');
   mkdirSync(dataDir, { recursive: true });
@@ -57,11 +72,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: env.ADMIN_PASSWORD || null,
     orgName: env.ORG_NAME || 'UBND TỈNH TUYÊN QUANG',
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    trustProxy: trustProxyRaw === '' || trustProxyRaw === 'false' ? false : trustProxyRaw === 'true' ? true : trustProxyRaw,
+    trustProxy: trustProxy(trustProxyRaw),
     staffTokenTtl: env.STAFF_TOKEN_TTL || '12h',
     participantTokenTtl: env.PARTICIPANT_TOKEN_TTL || '30d',
     rateLimit: {
-      ipPerMinute: int(env.RATE_LIMIT_IP_PER_MINUTE, 60_000),
+      // 0 turns the limit off, as for the other limits (to @fastify/rate-limit, max 0 would refuse everything).
+      ipPerMinute: int(env.RATE_LIMIT_IP_PER_MINUTE, 60_000) || Number.MAX_SAFE_INTEGER,
       questionsPerMinute: int(env.RATE_LIMIT_QUESTIONS_PER_MINUTE, 10),
       votesPerMinute: int(env.RATE_LIMIT_VOTES_PER_MINUTE, 120),
       loginAttempts: int(env.RATE_LIMIT_LOGIN_ATTEMPTS, 10),
