@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
 import { createHmac } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { loadConfig } from '../../server/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, createSession, createStaff, createTestApp, errorCode, joinSession, type TestApp } from '../helpers/app';
 import { ask, eventually, openSocket, type ClientSocket } from '../helpers/sockets';
@@ -152,6 +154,61 @@ describe('abuse limits', () => {
       expect(same).toEqual([200, 200, 200, 200, 200, 429, 429]);
     } finally {
       await proxied.close();
+    }
+  });
+
+  it('refuses TRUST_PROXY as a hop count at start, and reads RATE_LIMIT_IP_PER_MINUTE=0 as no limit', async () => {
+    // Fastify ignores hop counts: the whole hall would share the proxy's address. Say so at start.
+    expect(() => loadConfig({ DATA_DIR: tmpdir(), JWT_SECRET: 'x'.repeat(40), TRUST_PROXY: '1' })).toThrow(/TRUST_PROXY/);
+    expect(loadConfig({ DATA_DIR: tmpdir(), JWT_SECRET: 'x'.repeat(40), TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).trustProxy).toBe('10.0.0.0/8,127.0.0.1');
+    const off = await createTestApp({ RATE_LIMIT_IP_PER_MINUTE: '0' });
+    try {
+      const codes = new Set<number>();
+      for (let i = 0; i < 50; i++) codes.add((await off.app.inject({ url: '/api/health' })).statusCode);
+      expect([...codes]).toEqual([200]);
+    } finally {
+      await off.close();
+    }
+  });
+
+  it('holds each participant to human rates on the socket, without touching the others', async () => {
+    const t = await createTestApp();
+    await t.listen();
+    const socks: ClientSocket[] = [];
+    try {
+      const s = await createSession(t, 'live', { moderation: 'post' });
+      const spammer = await joinSession(t, s.code);
+      const calm = await joinSession(t, s.code);
+      const a = await openSocket(t.url, spammer.token);
+      const b = await openSocket(t.url, calm.token);
+      socks.push(a, b);
+      const codes: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const r = await ask(a, 'question:submit', { sessionId: s.id, text: `Câu hỏi dồn dập ${i}` });
+        codes.push(r.ok ? 'ok' : r.error.code);
+      }
+      // The default allows a burst of 5, then about one every 6 s.
+      expect(codes.slice(0, 5)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+      expect(codes.slice(6)).toEqual(Array(6).fill('RATE_LIMITED'));
+      expect((t.db.$client.prepare('select count(*) n from questions where participant_id = ?').get(spammer.participantId) as { n: number }).n).toBe(
+        codes.filter((c) => c === 'ok').length,
+      );
+      const fine = await ask(b, 'question:submit', { sessionId: s.id, text: 'Câu hỏi bình thường' });
+      expect(fine.ok).toBe(true);
+      // Votes: far more than a person taps, on questions that take votes.
+      const targets = (t.db.$client.prepare('select id from questions where session_id = ?').all(s.id) as { id: number }[]).map((r) => r.id);
+      const votes: string[] = [];
+      for (let i = 0; i < 80; i++) {
+        const r = await ask(b, i % 2 ? 'question:unvote' : 'question:vote', { questionId: targets[i % targets.length]! });
+        votes.push(r.ok ? 'ok' : r.error.code);
+      }
+      expect(votes).toContain('RATE_LIMITED');
+      expect(votes.filter((v) => v !== 'ok' && v !== 'RATE_LIMITED')).toEqual([]);
+      // Still connected: a limit answers, it does not cut the person off.
+      expect(a.connected && b.connected).toBe(true);
+    } finally {
+      socks.forEach((x) => x.close());
+      await t.close();
     }
   });
 
