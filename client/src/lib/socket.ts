@@ -10,6 +10,8 @@ export function connectSocket(token: string): AppSocket {
     path: '/socket.io',
     auth: { token },
     transports: ['websocket', 'polling'],
+    // A hall's Wi-Fi or a proxy may block WebSocket: fall back to long-polling instead of failing.
+    tryAllTransports: true,
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
   });
