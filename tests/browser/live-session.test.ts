@@ -244,5 +244,33 @@ describe('a dialogue session in the browser', () => {
     await moderator.getByRole('heading', { name: new RegExp(`^Moderation — `) }).waitFor();
     await moderator.getByRole('tab', { name: /Approved/ }).click();
     await screenshot(moderator, '13-moderator-english', false);
+    await moderator.getByRole('button', { name: /VI/ }).click();
+    await moderator.getByRole('heading', { name: /^Điều phối câu hỏi — / }).waitFor();
+  });
+
+  it('lets a citizen take back an upvote and withdraw an own question', async () => {
+    const card = bob.locator(`article[data-question-id="${questionId}"]`);
+    await card.getByRole('button', { name: 'Bỏ ủng hộ câu hỏi này' }).click();
+    await card.getByRole('button', { name: 'Ủng hộ câu hỏi này' }).waitFor();
+    await card.locator('.vote .count').filter({ hasText: /^0$/ }).waitFor();
+
+    await bob.getByLabel('Câu hỏi của bạn').fill('Câu hỏi thử, tôi sẽ rút lại.');
+    await bob.getByRole('button', { name: 'Gửi câu hỏi' }).click();
+    await bob.getByText('Câu hỏi đang chờ ban tổ chức duyệt').waitFor();
+    await bob.getByRole('tab', { name: 'Của tôi' }).click();
+    const mine = bob.locator('article[data-question-id]', { hasText: 'Câu hỏi thử, tôi sẽ rút lại.' });
+    await mine.getByRole('button', { name: 'Rút câu hỏi' }).click();
+    await mine.getByText('Đã rút').waitFor();
+  });
+
+  it('lets the leader mark the question answered; citizens find it under Answered', async () => {
+    const leader = await newPage(browser, t.url, LAPTOP, await moderator.context().storageState());
+    await leader.goto(`/leader/${session.id}`);
+    await leader.getByRole('button', { name: 'Đánh dấu đã trả lời' }).click();
+    await leader.getByText('Chưa có câu hỏi nào trên màn hình').waitFor();
+    await leader.context().close();
+    await alice.getByRole('tab', { name: 'Đã trả lời' }).click();
+    await alice.locator(`article[data-question-id="${questionId}"]`).getByText('Đã trả lời').waitFor();
+    await alice.getByText('Chưa có câu hỏi nào đang được trả lời.').waitFor();
   });
 });
