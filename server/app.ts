@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config';
@@ -40,6 +40,12 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
     trustProxy: config.trustProxy,
     // Fastify's default 'requestIdLogLabel' etc. are fine; close idle keep-alives on shutdown.
     forceCloseConnections: 'idle',
+    // Errors Fastify raises before routing (malformed URL, over-long path
+    // parameter) get our one error shape too.
+    frameworkErrors: (err, _req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      void (reply as FastifyReply).status(status).send(errorResponse('INVALID_PAYLOAD', err.message));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const services = createServices(db, config);
