@@ -1,4 +1,5 @@
 import type { ParticipantView, Session } from '../../../shared/schemas/entities';
+import type { ParticipantGroup } from '../../../shared/schemas/enums';
 
 /** What a reload needs to keep being the same participant of a session. */
 export interface ParticipantIdentity {
@@ -50,3 +51,34 @@ export function forgetIdentity(code: string): void {
 export const normalizeCode = (input: string): string => input.toUpperCase().replace(/[\s-]/g, '');
 /** Loose on purpose: the server says whether a code exists. */
 export const CODE_PATTERN = /^[A-Z0-9]{6}$/;
+
+/** The public part of a profile, offered again when this device joins another session. */
+export interface SavedProfile {
+  displayName: string;
+  locality: string;
+  group: ParticipantGroup | '';
+}
+
+const PROFILE_KEY = 'ln:profile';
+const GROUPS: readonly string[] = ['youth', 'farmer', 'worker', 'business', 'other'];
+
+export function loadProfile(): SavedProfile {
+  try {
+    const v = JSON.parse(localStorage.getItem(PROFILE_KEY) ?? '{}') as Partial<Record<keyof SavedProfile, unknown>>;
+    return {
+      displayName: typeof v.displayName === 'string' ? v.displayName : '',
+      locality: typeof v.locality === 'string' ? v.locality : '',
+      group: typeof v.group === 'string' && GROUPS.includes(v.group) ? (v.group as ParticipantGroup) : '',
+    };
+  } catch {
+    return { displayName: '', locality: '', group: '' };
+  }
+}
+
+export function saveProfile(p: SavedProfile): void {
+  try {
+    localStorage.setItem(PROFILE_KEY, JSON.stringify(p));
+  } catch {
+    // storage unavailable: nothing to remember
+  }
+}

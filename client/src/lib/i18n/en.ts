@@ -124,6 +124,7 @@ export const en: Record<MessageKey, string> = {
   'p.closed': 'The session has ended. Thank you for taking part.',
   'p.paused': 'The session is paused.',
   'p.track': 'See status',
+  'p.about': 'About this session',
   'p.more': 'Show more ({count} left)',
   'p.rejectedBecause': 'Reason: {reason}',
 

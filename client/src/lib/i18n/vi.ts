@@ -126,6 +126,7 @@ export const vi = {
   'p.closed': 'Hội nghị đã kết thúc. Cảm ơn bạn đã tham gia.',
   'p.paused': 'Hội nghị đang tạm dừng.',
   'p.track': 'Xem tình trạng',
+  'p.about': 'Giới thiệu hội nghị',
   'p.more': 'Xem thêm ({count} câu)',
   'p.rejectedBecause': 'Lý do: {reason}',
 
