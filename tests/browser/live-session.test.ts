@@ -199,6 +199,13 @@ describe('a dialogue session in the browser', () => {
     await bob.locator(`article[data-question-id="${missed.id}"]`).waitFor();
     await bob.getByRole('status').filter({ hasText: 'Đã kết nối' }).waitFor();
     await moderator.locator(`.items [data-question-id="${missed.id}"]`).waitFor();
+
+    // The projector at a common hall resolution, with a queue under the stage.
+    const display = await newPage(browser, t.url, { width: 1366, height: 768 }, await moderator.context().storageState());
+    await display.goto(`/display/${session.id}`);
+    await display.locator('.queue').getByText('Xin hỏi về học bổng cho sinh viên nghèo vượt khó?').waitFor();
+    await screenshot(display, '10b-display-queue', false);
+    await display.context().close();
   });
 
   it('shows abuse and duplicate hints, merges a duplicate and rejects from the keyboard', async () => {
