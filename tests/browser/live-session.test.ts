@@ -12,7 +12,7 @@ import { LAPTOP, launchBrowser, newPage, pageErrors, PHONE, PROJECTOR, screensho
  * A whole session driven from browsers: citizens on phones, a moderator on a
  * laptop, the projector. Each step depends on the previous one.
  */
-describe('a dialogue session in the browser', () => {
+describe('a dialogue session in the browser', { timeout: 60_000 }, () => {
   let t: TestApp;
   let browser: Browser;
   let session: Session;

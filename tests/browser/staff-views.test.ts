@@ -5,7 +5,7 @@ import { ADMIN_PASSWORD, auth, createSession, createStaff, createTestApp, joinSe
 import { LAPTOP, launchBrowser, newPage, pageErrors, PHONE, screenshot, unexpectedDialogs } from '../helpers/browser';
 
 /** The secretariat, the admin, tracking and the public record, in the browser. */
-describe('staff and public views in the browser', () => {
+describe('staff and public views in the browser', { timeout: 60_000 }, () => {
   let t: TestApp;
   let browser: Browser;
   let session: Session;

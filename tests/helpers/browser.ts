@@ -44,7 +44,7 @@ export async function newPage(
   const context = await browser.newContext({ baseURL, viewport, storageState, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
   const page = await context.newPage();
   // Fail fast with Playwright's own message (which names the locator) before the test timeout.
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(10_000);
   // Any dialog other than our own confirm() would mean injected script ran: record it for the test to assert.
   page.on('dialog', (d) => {
     if (d.type() !== 'confirm') unexpectedDialogs.push(`${d.type()}: ${d.message()}`);
