@@ -121,6 +121,13 @@ describe('staff and public views in the browser', { timeout: 60_000 }, () => {
     await page.getByLabel('Vai trò').selectOption('secretary');
     await page.getByRole('button', { name: 'Tạo', exact: true }).click();
     await page.getByRole('cell', { name: 'Đặng Thu Hà' }).waitFor();
+    const row = page.getByRole('row', { name: /thuky\.hamyen/ });
+    await row.getByRole('button', { name: 'Sửa' }).click();
+    await page.locator('#e-title').fill('Chuyên viên Văn phòng UBND tỉnh');
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await page.getByRole('cell', { name: 'Chuyên viên Văn phòng UBND tỉnh' }).waitFor();
+    await page.getByRole('row', { name: /thuky\.hamyen/ }).getByRole('button', { name: 'Khóa' }).click();
+    await page.getByRole('row', { name: /thuky\.hamyen/ }).getByRole('cell', { name: 'Đã khóa' }).waitFor();
     await screenshot(page, '26-admin-users');
 
     await page.getByRole('tab', { name: 'Sao lưu' }).click();
