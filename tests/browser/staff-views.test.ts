@@ -69,6 +69,10 @@ describe('staff and public views in the browser', { timeout: 60_000 }, () => {
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     const [docx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Biên bản (.docx)' }).click()]);
     expect(docx.suggestedFilename()).toBe(`Biên bản - ${session.title}.docx`);
+    const [printable] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Biên bản (bản in)' }).click()]);
+    await printable.waitForLoadState();
+    expect(await printable.locator('body').innerText()).toContain(session.title);
+    await printable.close();
 
     await page.getByRole('tab', { name: 'Trả lời bằng văn bản' }).click();
     await page.getByText('Bao giờ xã Yên Phú có trạm y tế mới?').waitFor();
