@@ -9,6 +9,7 @@ import { DomainError } from '../domain/errors';
 import { RateLimiter } from '../domain/rate-limiter';
 import type { Services } from '../domain/services';
 import { Broadcaster } from './broadcaster';
+import { coalesceWebSocketWrites } from './coalesce';
 import { registerHandlers, type AppSocket } from './handlers';
 import { rooms } from './rooms';
 
@@ -39,6 +40,7 @@ const MAX_TIMER = 2_147_483_647;
 export const realtimePlugin = fp(
   async (app: FastifyInstance, opts: { config: Config; services: Services }) => {
     const { config, services } = opts;
+    coalesceWebSocketWrites();
     const io: IoServer = new Server(app.server, {
       path: '/socket.io',
       serveClient: false,
