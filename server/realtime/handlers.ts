@@ -6,6 +6,7 @@ import type { Actor } from '../domain/actor';
 import { DomainError } from '../domain/errors';
 import type { Services } from '../domain/services';
 import type { Broadcaster } from './broadcaster';
+import type { GroupCommit } from './group-commit';
 import { rooms } from './rooms';
 import { payloadParser } from './validate';
 
@@ -17,6 +18,8 @@ interface HandlerDeps {
   /** The actor behind this socket, re-checked at each event (a disabled user stops at once). */
   actorOf: (socket: AppSocket) => Actor;
   log: { error: (obj: object, msg: string) => void };
+  /** Storm actions (submit, vote, unvote) share one COMMIT per event-loop turn. */
+  groupCommit?: GroupCommit;
 }
 
 /**
@@ -26,26 +29,40 @@ interface HandlerDeps {
 export function registerHandlers(socket: AppSocket, deps: HandlerDeps): void {
   const { services, broadcaster } = deps;
 
+  const fail = (reply: (r: Ack<never>) => void, event: string, err: unknown): void => {
+    if (err instanceof DomainError) {
+      reply({ ok: false, error: { code: err.code, message: err.message } });
+    } else {
+      deps.log.error({ err, event }, 'socket handler failed');
+      reply({ ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+    }
+  };
+
   // validate → act through the domain → ack. Every path acks exactly once.
+  // `batched` actions go through the group commit: acked after their batch's COMMIT.
   const on = <S extends TSchema, R>(
     event: keyof ClientToServerEvents,
     schema: S,
     act: (actor: Actor, payload: Static<S>) => R,
+    batched = false,
   ): void => {
     const parse = payloadParser(schema);
     socket.on(event, ((payload: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return; // nothing to answer to: the contract requires acks
       const reply = ack as (r: Ack<R>) => void;
       try {
-        const data = act(deps.actorOf(socket), parse(payload));
-        reply({ ok: true, data });
-      } catch (err) {
-        if (err instanceof DomainError) {
-          reply({ ok: false, error: { code: err.code, message: err.message } });
-        } else {
-          deps.log.error({ err, event }, 'socket handler failed');
-          reply({ ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+        const actor = deps.actorOf(socket);
+        const body = parse(payload);
+        if (batched && deps.groupCommit) {
+          deps.groupCommit.submit(
+            () => act(actor, body),
+            (err, data) => (err === undefined ? reply({ ok: true, data: data as R }) : fail(reply, event, err)),
+          );
+          return;
         }
+        reply({ ok: true, data: act(actor, body) });
+      } catch (err) {
+        fail(reply, event, err);
       }
     }) as never);
   };
@@ -62,9 +79,9 @@ export function registerHandlers(socket: AppSocket, deps: HandlerDeps): void {
     return null;
   });
 
-  on('question:submit', SubmitQuestionPayload, (actor, { sessionId, ...body }) => services.questions.submit(actor, sessionId, body));
-  on('question:vote', QuestionIdPayload, (actor, { questionId }) => services.questions.vote(actor, questionId));
-  on('question:unvote', QuestionIdPayload, (actor, { questionId }) => services.questions.unvote(actor, questionId));
+  on('question:submit', SubmitQuestionPayload, (actor, { sessionId, ...body }) => services.questions.submit(actor, sessionId, body), true);
+  on('question:vote', QuestionIdPayload, (actor, { questionId }) => services.questions.vote(actor, questionId), true);
+  on('question:unvote', QuestionIdPayload, (actor, { questionId }) => services.questions.unvote(actor, questionId), true);
   on('question:withdraw', QuestionIdPayload, (actor, { questionId }) => services.questions.withdraw(actor, questionId));
   on('question:moderate', ModeratePayload, (actor, { questionId, ...body }) => services.questions.moderate(actor, questionId, body));
 }

@@ -10,6 +10,7 @@ import { RateLimiter } from '../domain/rate-limiter';
 import type { Services } from '../domain/services';
 import { Broadcaster } from './broadcaster';
 import { coalesceWebSocketWrites } from './coalesce';
+import { GroupCommit } from './group-commit';
 import { registerHandlers, type AppSocket } from './handlers';
 import { rooms } from './rooms';
 
@@ -54,6 +55,7 @@ export const realtimePlugin = fp(
       allowRequest: (req, cb) => cb(originAllowed(req, config.allowedOrigins) ? null : 'origin not allowed', originAllowed(req, config.allowedOrigins)),
     });
     const broadcaster = new Broadcaster(io, services);
+    const groupCommit = new GroupCommit(services.db.$client);
     app.decorate('io', io);
     app.decorate('broadcaster', broadcaster);
 
@@ -124,6 +126,7 @@ export const realtimePlugin = fp(
         broadcaster,
         actorOf: (s) => actorFromData(s.data),
         log: app.log,
+        groupCommit,
       });
     });
 
@@ -133,6 +136,7 @@ export const realtimePlugin = fp(
     // (they never reconnect), a closed transport tells them to come back,
     // which is what a restart needs.
     app.addHook('preClose', async () => {
+      groupCommit.flush();
       broadcaster.stop();
       io.engine.close();
     });
