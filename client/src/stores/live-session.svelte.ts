@@ -38,6 +38,7 @@ export class LiveSession {
   /** Events that arrive while a snapshot is in flight are already in it. */
   #syncing = false;
   #resyncAgain = false;
+  #closed = false;
   readonly #opts: LiveSessionOptions;
   readonly #onOnline = () => this.#refreshConnState();
 
@@ -107,6 +108,7 @@ export class LiveSession {
   }
 
   close(): void {
+    this.#closed = true;
     window.removeEventListener('online', this.#onOnline);
     window.removeEventListener('offline', this.#onOnline);
     this.#socket.removeAllListeners();
@@ -131,8 +133,9 @@ export class LiveSession {
       this.#loadError = null;
     } catch (e) {
       const code = e instanceof ApiError ? e.code : 'INTERNAL';
-      // A timeout while disconnected is retried by the next 'connect'.
       if (code !== 'TIMEOUT') this.#loadError = code;
+      // Disconnected: the next 'connect' retries. Connected but slow: try again shortly.
+      else if (this.#socket.connected && !this.#closed) setTimeout(() => void this.resync(), 2000);
     } finally {
       this.#syncing = false;
     }
