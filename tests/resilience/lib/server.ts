@@ -24,6 +24,8 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Everything the process wrote to stderr (a crash leaves its trace here). */
   stderr(): string;
+  /** Everything it wrote to stdout (the banner, and pino's log lines). */
+  stdout(): string;
 }
 
 /**
@@ -43,9 +45,14 @@ export async function startServer(dataDir: string, port: number, env: Record<str
       NODE_ENV: 'production',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    // Bounded: a long run must not grow this without end.
+    if (out.length < 1_000_000) out += d.toString();
+  });
   proc.stderr!.on('data', (d: Buffer) => {
     err += d.toString();
   });
@@ -72,7 +79,7 @@ export async function startServer(dataDir: string, port: number, env: Record<str
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, proc, exited, stderr: () => err };
+  return { url, proc, exited, stderr: () => err, stdout: () => out };
 }
 
 export async function stopServer(s: ServerProcess, signal: NodeJS.Signals = 'SIGTERM') {
