@@ -212,6 +212,36 @@ describe('abuse limits', () => {
     }
   });
 
+  it('cuts off a socket that floods, while the rest of the hall keeps asking and hearing', async () => {
+    const t = await createTestApp();
+    await t.listen();
+    const socks: ClientSocket[] = [];
+    try {
+      const s = await createSession(t, 'live', { moderation: 'post' });
+      const [flooder, asker, listener] = await Promise.all([joinSession(t, s.code), joinSession(t, s.code), joinSession(t, s.code)]);
+      const f = await openSocket(t.url, flooder.token);
+      const a = await openSocket(t.url, asker.token);
+      const l = await openSocket(t.url, listener.token);
+      socks.push(f, a, l);
+      const heard: number[] = [];
+      l.on('question:created', (q) => heard.push(q.id));
+      const cut = new Promise<string>((r) => f.once('disconnect', (reason) => r(reason)));
+      const started = Date.now();
+      for (let i = 0; i < 2000; i++) f.emit('question:vote', { questionId: 1 + (i % 5) }, () => {});
+      // Meanwhile an ordinary citizen asks, and is answered promptly.
+      const asked = await ask(a, 'question:submit', { sessionId: s.id, text: 'Câu hỏi giữa lúc có người phá' });
+      const latency = Date.now() - started;
+      expect(asked.ok).toBe(true);
+      expect(await cut).toBe('io server disconnect');
+      if (asked.ok) await eventually(() => heard.includes(asked.data.id), 3000, 'the others still hear new questions');
+      expect(a.connected && l.connected).toBe(true);
+      expect(latency).toBeLessThan(3000);
+    } finally {
+      socks.forEach((x) => x.close());
+      await t.close();
+    }
+  });
+
   it('slows down password guessing per user and address, without locking other staff out', async () => {
     const t = await createTestApp({ RATE_LIMIT_LOGIN_ATTEMPTS: '5' });
     try {
