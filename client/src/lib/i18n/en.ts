@@ -176,6 +176,7 @@ export const en: Record<MessageKey, string> = {
   'mod.answered': 'Answered',
   'mod.defer': 'Written answer',
   'mod.deadline': 'Answer due by',
+  'mod.deferSubmit': 'Defer to a written answer',
   'mod.save': 'Save',
   'mod.cancel': 'Cancel',
   'mod.conflict': 'Someone else just changed this question. The view has been updated — check it before acting.',

@@ -178,6 +178,7 @@ export const vi = {
   'mod.answered': 'Đã trả lời',
   'mod.defer': 'Trả lời bằng văn bản',
   'mod.deadline': 'Hạn trả lời',
+  'mod.deferSubmit': 'Chuyển trả lời bằng văn bản',
   'mod.save': 'Lưu',
   'mod.cancel': 'Hủy',
   'mod.conflict': 'Câu hỏi vừa được người khác thay đổi. Màn hình đã cập nhật — hãy xem lại trước khi thao tác.',
