@@ -302,6 +302,7 @@ export const en: Record<MessageKey, string> = {
   'admin.s.panelName': 'Full name',
   'admin.s.panelTitle': 'Title',
   'admin.s.panelAgency': 'Agency',
+  'admin.s.panelAccount': 'Leader account',
   'admin.s.panelAdd': 'Add leader',
   'admin.s.panelRemove': 'Remove',
   'admin.s.code': 'Code: {code}',

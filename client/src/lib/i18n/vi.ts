@@ -304,6 +304,7 @@ export const vi = {
   'admin.s.panelName': 'Họ và tên',
   'admin.s.panelTitle': 'Chức vụ',
   'admin.s.panelAgency': 'Cơ quan',
+  'admin.s.panelAccount': 'Tài khoản lãnh đạo',
   'admin.s.panelAdd': 'Thêm lãnh đạo',
   'admin.s.panelRemove': 'Xóa',
   'admin.s.code': 'Mã: {code}',
