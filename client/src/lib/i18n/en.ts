@@ -197,6 +197,7 @@ export const en: Record<MessageKey, string> = {
   'leader.note': "Moderator's briefing note",
   'leader.next': 'Next questions',
   'leader.markAnswered': 'Mark as answered',
+  'leader.assignedToYou': 'Assigned to you',
 
   'display.joinAt': 'Ask your questions at',
   'display.code': 'Session code',

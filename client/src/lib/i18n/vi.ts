@@ -199,6 +199,7 @@ export const vi = {
   'leader.note': 'Ghi chú của điều phối viên',
   'leader.next': 'Các câu hỏi tiếp theo',
   'leader.markAnswered': 'Đánh dấu đã trả lời',
+  'leader.assignedToYou': 'Giao cho đồng chí',
 
   'display.joinAt': 'Gửi câu hỏi tại',
   'display.code': 'Mã hội nghị',
