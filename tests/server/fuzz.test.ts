@@ -18,16 +18,48 @@ import { dumpDb } from '../resilience/lib/db-dump';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 8);
 const CODES = new Set<string>(ErrorCodes);
 
-interface OpenApiOp {
-  requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, { type?: string }> } }> };
+interface PropSchema {
+  type?: string;
+  enum?: unknown[];
+  anyOf?: PropSchema[];
 }
+interface OpenApiOp {
+  requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, PropSchema> } }> };
+}
+
+/** A value of the right type (or enum), arbitrary otherwise: gets past validation to the rules behind it. */
+const rightFor = (p: PropSchema): fc.Arbitrary<unknown> => {
+  if (p.anyOf?.length) return fc.oneof(...p.anyOf.map(rightFor));
+  if (p.enum?.length) return fc.constantFrom(...p.enum);
+  switch (p.type) {
+    case 'string':
+      return fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('2026-12-01', '2026-02-30', '2026-12-01T01:00:00.000Z', 'approve', 'live', '   ', '\u200b'));
+    case 'integer':
+    case 'number':
+      return fc.integer({ min: -3, max: 10 });
+    case 'boolean':
+      return fc.boolean();
+    case 'null':
+      return fc.constant(null);
+    case 'array':
+      return fc.array(fc.dictionary(fc.constantFrom('text', 'agency', 'deadline', 'name', 'x'), fc.string({ maxLength: 20 }), { maxKeys: 3 }), { maxLength: 3 });
+    default:
+      return fc.jsonValue({ maxDepth: 2 });
+  }
+};
 
 const nasty = ['0', '-1', '1.5', '1e309', '99999999999999999999', 'NaN', 'null', '%00', '..%2F..%2Fetc%2Fpasswd', 'abc', "1'%20OR%20'1'='1", '%F0%9D%95%8F', '__proto__', 'constructor', '%7B%7D', ''.padEnd(100, '9')];
 
 // Path segments stay within Fastify's 100-character parameter limit and are
 // valid percent-encoding: beyond that Fastify answers by itself, outside our
 // error shape (see the skipped test at the end of this file).
-const pathValue = fc.oneof(fc.constantFrom(...nasty), fc.string({ maxLength: 30 }).map(encodeURIComponent), fc.integer().map(String));
+// Real ids too, so that bad bodies reach the services' own checks.
+const pathValue = fc.oneof(
+  fc.constantFrom(...nasty),
+  fc.constantFrom('1', '2', '3', '4'),
+  fc.string({ maxLength: 30 }).map(encodeURIComponent),
+  fc.integer().map(String),
+);
 
 /** A value of the wrong type for a field that expects `type`. */
 const wrongFor = (type: string | undefined) =>
@@ -43,8 +75,10 @@ const wrongFor = (type: string | undefined) =>
   );
 
 /** A raw body: what a client could put on the wire. */
-const rawBody = (props: Record<string, { type?: string }>) =>
+const rawBody = (props: Record<string, PropSchema>) =>
   fc.oneof(
+    // Right types, arbitrary values and combinations.
+    fc.record(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, rightFor(v)])), { requiredKeys: [] }).map((o) => ({ json: o })),
     // Plausible shape, wrong types.
     fc.record(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, wrongFor(v.type)])), { requiredKeys: [] }).map((o) => ({ json: o })),
     // Plausible shape plus junk fields.
@@ -118,6 +152,7 @@ describe('fuzzing', () => {
     const doc = (await t.app.inject({ url: '/api/docs/json' })).json() as { paths: Record<string, Record<string, OpenApiOp>> };
     let routes = 0;
     let tried = 0;
+    const statuses: Record<number, number> = {};
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         routes++;
@@ -141,6 +176,7 @@ describe('fuzzing', () => {
               ...('raw' in body ? { payload: body.raw } : method === 'get' ? {} : { payload: body.json as object }),
             });
             tried++;
+            statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
             const where = `${method.toUpperCase()} ${url.slice(0, 80)} as ${role} (${res.statusCode})`;
             if (res.statusCode >= 500) problems.push(`${where}: ${res.body.slice(0, 200)}`);
             expect(res.statusCode, where).toBeLessThan(500);
@@ -155,7 +191,7 @@ describe('fuzzing', () => {
       }
     }
     inputs += tried;
-    console.log(`[fuzz] HTTP: ${tried} inputs over ${routes} routes`);
+    console.log(`[fuzz] HTTP: ${tried} inputs over ${routes} routes; statuses ${JSON.stringify(statuses)}`);
     expect(problems).toEqual([]);
     expect((await t.app.inject({ url: '/api/health' })).statusCode).toBe(200);
   });
