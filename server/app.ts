@@ -1,5 +1,5 @@
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -79,6 +79,9 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
     global: true,
     max: config.rateLimit.ipPerMinute,
     timeWindow: 60_000,
+    // A request whose connection is already gone has no req.ip; the default
+    // key generator would throw (and log a 500) for each one.
+    keyGenerator: (req) => (req.ip ? normalizeIP(req.ip) : 'unknown'),
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
       code: 'RATE_LIMITED',
