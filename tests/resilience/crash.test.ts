@@ -5,7 +5,7 @@ import { LoadClient, type Acked } from './lib/load';
 import { freePort, joinAs, liveSession, startServer, stopServer, tempDataDir } from './lib/server';
 
 const KILLS = 6;
-const CLIENTS = 20;
+const CLIENTS = 30;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Checks the stored record against everything the clients were told was done. */
@@ -41,6 +41,7 @@ interface Outcome {
   acked: Acked;
   result: ReturnType<typeof verify>;
   exits: { code: number | null; signal: NodeJS.Signals | null }[];
+  errorLines: string[];
 }
 
 /**
@@ -52,13 +53,14 @@ async function underLoad(dataDir: string, signal: NodeJS.Signals, times: number,
   // Per-participant limits off: the point is a steady stream of writes at the moment of each stop.
   const env = { RATE_LIMIT_QUESTIONS_PER_MINUTE: '0', RATE_LIMIT_VOTES_PER_MINUTE: '0', JWT_SECRET: 'resilience-secret-0123456789-0123456789' };
   let server = await startServer(dataDir, port, env);
+  const runs = [server];
   try {
     const { sessionId, code } = await liveSession(server.url);
     const acked: Acked = { questions: [], votes: [] };
     const clients: LoadClient[] = [];
     for (let i = 0; i < CLIENTS; i++) {
       const p = await joinAs(server.url, code, i);
-      clients.push(new LoadClient(server.url, p.token, p.participantId, sessionId, acked));
+      clients.push(new LoadClient(server.url, p.token, p.participantId, sessionId, acked, 5));
     }
     clients.forEach((c) => c.start());
 
@@ -71,6 +73,7 @@ async function underLoad(dataDir: string, signal: NodeJS.Signals, times: number,
       server.proc.kill(signal);
       exits.push(await server.exited);
       server = await startServer(dataDir, port, env);
+      runs.push(server);
       restarts++;
     }
     // Let everyone reconnect and get some work done after the last restart.
@@ -84,14 +87,16 @@ async function underLoad(dataDir: string, signal: NodeJS.Signals, times: number,
     const sent = clients.reduce((n, c) => n + c.sent, 0);
     const errors: Record<string, number> = {};
     for (const c of clients) for (const [k, v] of c.errors) errors[k] = (errors[k] ?? 0) + v;
+    // Errors the server logged (pino level 50+): a handler that threw under load.
+    const errorLines = runs.flatMap((r) => r.stdout().split('\n').filter((l) => /"level":(5|6)0/.test(l)));
     const distinctVotes = new Set(acked.votes.map((v) => `${v.questionId}|${v.participantId}`)).size;
     console.log(
       `[${label}] ${signal} restarts survived: ${restarts}; acknowledged questions ${acked.questions.length}, distinct votes ${distinctVotes} ` +
         `(acked before each stop: ${ackedAtStop.join(', ')}); emits ${sent}; stored questions ${result.rows}, votes ${result.votes}; ` +
         `acknowledged actions lost: questions ${result.lostQuestions.length}, votes ${result.lostVotes.length}; duplicated ${result.duplicated.length}; ` +
-        `integrity ${result.integrity}; exits ${JSON.stringify(exits)}; retried after ${JSON.stringify(errors)}`,
+        `integrity ${result.integrity}; server error log lines ${errorLines.length}; exits ${JSON.stringify(exits)}; retried after ${JSON.stringify(errors)}`,
     );
-    return { restarts, acked, result, exits };
+    return { restarts, acked, result, exits, errorLines };
   } finally {
     if (server.proc.exitCode === null && server.proc.signalCode === null) await stopServer(server, 'SIGKILL');
   }
@@ -106,6 +111,7 @@ function expectNothingLost(o: Outcome, times: number, minQuestions: number) {
   expect(o.result.lostVotes).toEqual([]);
   expect(o.result.duplicated).toEqual([]);
   expect(o.result.drift).toEqual([]);
+  expect(o.errorLines).toEqual([]);
 }
 
 describe('crash durability', () => {
