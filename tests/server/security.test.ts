@@ -429,4 +429,23 @@ describe('content safety', () => {
     const texts = cells.map((c) => String(c.value));
     for (const text of formulas) expect(texts.some((v) => v.includes(text.trim()))).toBe(true);
   });
+
+  it('escapes question and answer markup in the printable minutes', async () => {
+    const s = await createSession(t, 'live', { moderation: 'post' });
+    const p = await joinSession(t, s.code, { displayName: '<b onmouseover=alert(3)>Lan</b>' });
+    const q = await t.app.inject({ method: 'POST', url: `/api/sessions/${s.id}/questions`, headers: auth(p.token), payload: { text: '<script>alert("q")</script> Đường <i>xấu</i>' } });
+    const id = q.json().id as number;
+    await t.app.inject({ method: 'POST', url: `/api/questions/${id}/moderate`, headers: auth(t.adminToken), payload: { action: 'answered' } });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/questions/${id}/answers`,
+      headers: auth(t.adminToken),
+      payload: { text: '<img src=x onerror=alert("a")> Sẽ sửa', kind: 'live', commitments: [{ text: '<svg onload=alert(1)>', agency: '<u>Sở GTVT</u>' }] },
+    });
+    const sec = await createStaff(t, 'secretary');
+    const html = await t.app.inject({ url: `/api/sessions/${s.id}/minutes.html`, headers: auth(sec.token) });
+    expect(html.statusCode).toBe(200);
+    expect(html.body).toContain('&lt;script&gt;');
+    for (const raw of ['<script>alert', '<img src=x', '<svg onload', '<b onmouseover', '<u>Sở', '<i>xấu']) expect(html.body).not.toContain(raw);
+  });
 });
