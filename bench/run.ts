@@ -12,7 +12,7 @@
  *        [--profile] [--out bench/results/x.json] [--smoke]
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -277,7 +277,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   };
   const children: ChildProcess[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'langnghe-bench-'));
-  const profileDir = opts.profile ? join(ROOT, 'bench', 'results', 'profiles') : null;
+  // Profiles are large and machine-specific: kept outside the repository.
+  const profileDir = opts.profile ? join(tmpdir(), 'langnghe-bench-profiles') : null;
   const serverLog: string[] = [];
   const killAll = () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -460,8 +461,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const correctness = checkDatabase(join(dataDir, 'lang-nghe.db'), session.id, phaseRaw.flatMap((p) => p.reports), serverExitCode);
     let profile: string | undefined;
     if (profileDir) {
-      const newest = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort().pop();
-      if (newest) profile = join('bench', 'results', 'profiles', newest);
+      // One file per thread (tsx adds a loader thread): the main thread's is the largest.
+      const mine = readdirSync(profileDir)
+        .filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${server.pid}.`))
+        .map((f) => ({ f, size: statSync(join(profileDir, f)).size }))
+        .sort((a, b) => b.size - a.size)[0];
+      if (mine) profile = join(profileDir, mine.f);
     }
 
     // -- the floor: same connections, same frames, bare ws ------------------------------
