@@ -1,15 +1,7 @@
+import { SESSION_MOVES } from '../../../shared/constants';
 import type { SessionStatus } from '../../../shared/schemas/enums';
 
-const MOVES: Record<SessionStatus, readonly SessionStatus[]> = {
-  draft: ['open'],
-  open: ['live', 'closed'],
-  live: ['paused', 'closed'],
-  paused: ['live', 'closed'],
-  closed: ['archived'],
-  archived: [],
-};
-
-export const canMove = (from: SessionStatus, to: SessionStatus): boolean => MOVES[from].includes(to);
+export const canMove = (from: SessionStatus, to: SessionStatus): boolean => SESSION_MOVES[from].includes(to);
 
 /** Citizens may join and follow the session. */
 export const isJoinable = (s: SessionStatus): boolean => s === 'open' || s === 'live' || s === 'paused';
