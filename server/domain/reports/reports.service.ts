@@ -315,18 +315,12 @@ export class ReportsService {
       else if (q.status === 'withdrawn') withdrawn += 1;
       else if (q.status === 'pending') pending += 1;
     }
+    // The public record names the chair and the panel, not the secretary.
+    const { secretary: _secretary, ...header } = toExportSession(session);
     return {
       session: {
-        id: session.id,
-        title: session.title,
-        audience: session.audience,
-        description: session.description ?? null,
-        place: session.place ?? null,
-        startsAt: session.startsAt,
-        startedAt: session.startedAt ?? null,
-        closedAt: session.closedAt ?? null,
+        ...header,
         status: session.status,
-        chair: session.chair ?? null,
         panel: r.panel.map((p) => ({ name: p.name, title: p.title ?? null, agency: p.agency ?? null })),
       },
       questions: shown,
