@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config';
 import type { Db } from './db/client';
+import { GroupCommit } from './db/group-commit';
 import { createServices, type Services } from './domain/services';
 import { authPlugin } from './http/auth';
 import { errorResponse, registerErrorHandling } from './http/errors';
@@ -27,6 +28,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
     config: Config;
+    /** One COMMIT for the storm actions of an event-loop turn (socket votes and questions, HTTP joins). */
+    groupCommit: GroupCommit;
   }
 }
 
@@ -51,6 +54,10 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
   const services = createServices(db, config);
   app.decorate('services', services);
   app.decorate('config', config);
+  const groupCommit = new GroupCommit(db.$client);
+  app.decorate('groupCommit', groupCommit);
+  // Whatever is queued is committed and answered before the sockets close.
+  app.addHook('preClose', async () => groupCommit.flush());
 
   registerValidation(app);
   registerErrorHandling(app);

@@ -6,7 +6,7 @@ import type { Actor } from '../domain/actor';
 import { DomainError } from '../domain/errors';
 import type { Services } from '../domain/services';
 import type { Broadcaster } from './broadcaster';
-import type { GroupCommit } from './group-commit';
+import type { GroupCommit } from '../db/group-commit';
 import { rooms } from './rooms';
 import { payloadParser } from './validate';
 

@@ -10,7 +10,6 @@ import { RateLimiter } from '../domain/rate-limiter';
 import type { Services } from '../domain/services';
 import { Broadcaster } from './broadcaster';
 import { coalesceWebSocketWrites } from './coalesce';
-import { GroupCommit } from './group-commit';
 import { registerHandlers, type AppSocket } from './handlers';
 import { rooms } from './rooms';
 
@@ -55,7 +54,7 @@ export const realtimePlugin = fp(
       allowRequest: (req, cb) => cb(originAllowed(req, config.allowedOrigins) ? null : 'origin not allowed', originAllowed(req, config.allowedOrigins)),
     });
     const broadcaster = new Broadcaster(io, services);
-    const groupCommit = new GroupCommit(services.db.$client);
+    const groupCommit = app.groupCommit;
     app.decorate('io', io);
     app.decorate('broadcaster', broadcaster);
 
@@ -136,7 +135,7 @@ export const realtimePlugin = fp(
     // (they never reconnect), a closed transport tells them to come back,
     // which is what a restart needs.
     app.addHook('preClose', async () => {
-      groupCommit.flush();
+      groupCommit.flush(); // acks out before the transports close
       broadcaster.stop();
       io.engine.close();
     });

@@ -47,6 +47,29 @@ describe('join', () => {
     expect(a.statusCode).toBe(404);
   });
 
+  it('joins a crowd arriving at once: each gets its own participant, a bad code among them changes nothing for the rest', async () => {
+    const s = await createSession(t, 'live');
+    const before = (t.db.$client.prepare('select count(*) n from participants where session_id = ?').get(s.id) as { n: number }).n;
+    // Concurrent requests land in the same event-loop turns, so they share COMMITs.
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/join',
+          payload: i === 30 ? { code: 'ZZZZZZ' } : { code: s.code, displayName: `Đoàn viên ${i}` },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(results.map((_, i) => (i === 30 ? 404 : 200)));
+    const joined = results.filter((_, i) => i !== 30).map((r) => r.json().participant as { id: number; displayName: string });
+    expect(new Set(joined.map((p) => p.id)).size).toBe(59);
+    const rows = t.db.$client
+      .prepare('select id, display_name as displayName from participants where session_id = ? order by id')
+      .all(s.id) as { id: number; displayName: string }[];
+    expect(rows.length).toBe(before + 59);
+    expect(rows.slice(before)).toEqual([...joined].sort((a, b) => a.id - b.id).map(({ id, displayName }) => ({ id, displayName })));
+  });
+
   it('binds a participant token to its session', async () => {
     const one = await createSession(t, 'live');
     const two = await createSession(t, 'live');

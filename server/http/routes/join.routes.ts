@@ -19,7 +19,9 @@ export const joinRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const { participant, session } = app.services.participants.join(req.body);
+      // Batched with other joins (and socket votes) into one fsync'd COMMIT:
+      // when a hall scans the QR code at once, joins no longer queue on the disk.
+      const { participant, session } = await app.groupCommit.run(() => app.services.participants.join(req.body));
       return { token: app.tokens.signParticipant(participant.id, session.id), participant, session };
     },
   );

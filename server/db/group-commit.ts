@@ -6,8 +6,8 @@ interface Pending {
 }
 
 /**
- * Group commit for the socket actions people fire in storms (votes,
- * questions). Actions that arrive in the same turn of the event loop run in
+ * Group commit for the actions people fire in storms (votes and questions on
+ * sockets, joins over HTTP when a hall scans the QR code at once). Actions that arrive in the same turn of the event loop run in
  * one SQLite transaction, each inside its own savepoint (a failing action
  * undoes only its own writes), and every ack goes out after the one COMMIT.
  * `synchronous=FULL` stays: an acknowledged action is on disk, the disk is
@@ -29,6 +29,13 @@ export class GroupCommit {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  /** The same as a promise: resolves with `run`'s result once it is on disk. */
+  run<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.submit(run, (err, data) => (err === undefined ? resolve(data as T) : reject(err)));
+    });
   }
 
   /** Commits what is queued now (also used at shutdown). */
