@@ -132,7 +132,13 @@ describe('staff and public views in the browser', { timeout: 60_000 }, () => {
     await page.getByRole('cell', { name: 'Chuyên viên Văn phòng UBND tỉnh' }).waitFor();
     await page.getByRole('row', { name: /thuky\.hamyen/ }).getByRole('button', { name: 'Khóa' }).click();
     await page.getByRole('row', { name: /thuky\.hamyen/ }).getByRole('cell', { name: 'Đã khóa' }).waitFor();
+    await page.getByRole('status').getByText('Đã lưu.').waitFor();
     await screenshot(page, '26-admin-users');
+    // The confirmation follows a language switch like every other string.
+    await page.getByRole('button', { name: /^EN/ }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    await page.getByRole('button', { name: /^VI/ }).click();
+    await page.getByRole('status').getByText('Đã lưu.').waitFor();
 
     await page.getByRole('tab', { name: 'Sao lưu' }).click();
     await page.getByRole('button', { name: 'Sao lưu ngay' }).click();
