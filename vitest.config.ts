@@ -1,6 +1,10 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Compiles the client's rune stores (*.svelte.ts) for tests/client.
+  plugins: [svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) })],
   test: {
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/resilience/**', 'node_modules/**'],

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Socket } from 'socket.io-client';
+import { createSession, createTestApp, joinSession, type TestApp } from '../helpers/app';
+import { ask, eventually, openSocket, type ClientSocket } from '../helpers/sockets';
+import type { Session } from '../../shared/schemas/entities';
+
+// The store runs in the browser: give it the few globals it reads, pointing
+// at a real server (real Fastify, real SQLite, real Socket.IO).
+const g = globalThis as Record<string, unknown>;
+g.window ??= new EventTarget();
+if (!('navigator' in globalThis) || (globalThis.navigator as { onLine?: boolean }).onLine === undefined) {
+  Object.defineProperty(globalThis, 'navigator', { value: { onLine: true }, configurable: true });
+}
+const { LiveSession } = await import('../../client/src/stores/live-session.svelte');
+type Store = InstanceType<typeof LiveSession>;
+
+/**
+ * Loses the next `n` packets of one event on every client socket, as a lossy
+ * network would between a broadcast and a phone.
+ */
+function dropNext(event: string, n = 1): void {
+  const proto = Socket.prototype as unknown as { onevent(packet: { data: unknown[] }): void };
+  const original = proto.onevent;
+  let left = n;
+  proto.onevent = function (this: unknown, packet: { data: unknown[] }) {
+    if (left > 0 && packet.data[0] === event) {
+      left -= 1;
+      if (left === 0) proto.onevent = original;
+      return;
+    }
+    original.call(this, packet);
+  };
+}
+
+describe('the LiveSession store against a real server', () => {
+  let t: TestApp;
+  let session: Session;
+  let store: Store;
+  let other: ClientSocket;
+  const stores: Store[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const url = await t.listen();
+    g.location = new URL(url);
+    session = await createSession(t, 'live', { moderation: 'post' });
+    const me = await joinSession(t, session.code, { displayName: 'Phạm Thu Trang' });
+    store = new LiveSession({ token: me.token, sessionId: session.id, audience: 'participant' });
+    stores.push(store);
+    const them = await joinSession(t, session.code);
+    other = await openSocket(url, them.token);
+  });
+  afterAll(async () => {
+    for (const s of stores) s.close();
+    other?.close();
+    await t.close();
+  });
+
+  const submitByOther = async (text: string) => {
+    const res = await ask(other, 'question:submit', { sessionId: session.id, text });
+    if (!res.ok) throw new Error(res.error.code);
+    return res.data as { id: number };
+  };
+
+  it('connects, loads the snapshot and applies questions as they are broadcast', async () => {
+    await eventually(() => store.loaded && store.connection === 'connected', 5000, 'snapshot');
+    expect(store.session?.title).toBe(session.title);
+    const q = await submitByOther('Tỉnh có hỗ trợ thanh niên khởi nghiệp <b>vay vốn</b> không?');
+    const seen = await eventually(() => store.question(q.id), 3000, 'question:created');
+    expect(seen.text).toBe('Tỉnh có hỗ trợ thanh niên khởi nghiệp <b>vay vốn</b> không?');
+  });
+
+  it('moves a vote at once, keeps the server count, and un-votes', async () => {
+    const q = await submitByOther('Bao giờ có sân bóng cho thanh niên xã?');
+    await eventually(() => store.question(q.id), 3000, 'question');
+    const theirs = await ask(other, 'question:vote', { questionId: q.id });
+    expect(theirs.ok).toBe(true);
+    await eventually(() => store.question(q.id)?.votes === 1, 3000, 'tally of 1');
+
+    const voting = store.toggleVote(q.id);
+    // Optimistic: before the ack arrives.
+    expect(store.question(q.id)?.votes).toBe(2);
+    expect(store.myVotes.has(q.id)).toBe(true);
+    await voting;
+    expect(store.question(q.id)?.votes).toBe(2);
+    const row = t.db.$client.prepare('select votes from questions where id = ?').get(q.id) as { votes: number };
+    expect(row.votes).toBe(2);
+
+    await store.toggleVote(q.id);
+    expect(store.myVotes.has(q.id)).toBe(false);
+    await eventually(() => store.question(q.id)?.votes === 1, 3000, 'back to 1');
+  });
+
+  it('undoes an optimistic vote the server refuses', async () => {
+    const q = await submitByOther('Câu hỏi sẽ bị rút lại');
+    await eventually(() => store.question(q.id), 3000, 'question');
+    // Withdrawn by its author in the database behind the store's back: the vote is refused.
+    t.db.$client.prepare("update questions set status = 'withdrawn' where id = ?").run(q.id);
+    await expect(store.toggleVote(q.id)).rejects.toMatchObject({ code: 'QUESTION_NOT_FOUND' });
+    expect(store.myVotes.has(q.id)).toBe(false);
+    expect(store.question(q.id)?.votes).toBe(0);
+  });
+
+  it('sees a gap in the sequence when a broadcast is lost, and catches up from a snapshot', async () => {
+    dropNext('question:created');
+    const lost = await submitByOther('Câu hỏi này bị mất trên đường truyền');
+    await new Promise((r) => setTimeout(r, 400)); // past the broadcaster's 150 ms flush
+    expect(store.question(lost.id)).toBeUndefined();
+    const next = await submitByOther('Câu hỏi tiếp theo đến bình thường');
+    await eventually(() => store.question(lost.id) && store.question(next.id), 3000, 'resync after the gap');
+    // The store now holds exactly what the database says is public.
+    const publicIds = (
+      t.db.$client
+        .prepare("select id from questions where session_id = ? and status in ('approved','on_stage','answered','deferred') order by id")
+        .all(session.id) as { id: number }[]
+    ).map((r) => r.id);
+    expect(store.questions.map((q) => q.id).sort((a, b) => a - b)).toEqual(publicIds);
+  });
+
+  it('shows its own question with its tracking code while others only see public ones', async () => {
+    const pre = await createSession(t, 'live', { moderation: 'pre' });
+    const author = await joinSession(t, pre.code);
+    const mine = new LiveSession({ token: author.token, sessionId: pre.id, audience: 'participant' });
+    stores.push(mine);
+    await eventually(() => mine.loaded, 5000, 'snapshot');
+    const q = await mine.submit('Xin hỏi về chính sách nhà ở xã hội', false, 'client-1');
+    expect(q.status).toBe('pending');
+    expect(mine.question(q.id)?.trackingCode).toMatch(/^[A-Z0-9]{10}$/);
+    // The same client id again (a retried send) is the same question.
+    const again = await mine.submit('Xin hỏi về chính sách nhà ở xã hội', false, 'client-1');
+    expect(again.id).toBe(q.id);
+    expect(mine.questions.filter((x) => x.text === 'Xin hỏi về chính sách nhà ở xã hội')).toHaveLength(1);
+
+    const bystander = await joinSession(t, pre.code);
+    const theirs = new LiveSession({ token: bystander.token, sessionId: pre.id, audience: 'participant' });
+    stores.push(theirs);
+    await eventually(() => theirs.loaded, 5000, 'snapshot');
+    expect(theirs.question(q.id)).toBeUndefined();
+  });
+});
