@@ -7,8 +7,9 @@ interface Pending {
 
 /**
  * Group commit for the actions people fire in storms (votes and questions on
- * sockets, joins over HTTP when a hall scans the QR code at once). Actions that arrive in the same turn of the event loop run in
- * one SQLite transaction, each inside its own savepoint (a failing action
+ * sockets, joins over HTTP when a hall scans the QR code at once). Actions
+ * that arrive in the same turn of the event loop run in one SQLite
+ * transaction, each inside its own savepoint (a failing action
  * undoes only its own writes), and every ack goes out after the one COMMIT.
  * `synchronous=FULL` stays: an acknowledged action is on disk, the disk is
  * just synced once per batch instead of once per action.
