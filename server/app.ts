@@ -55,9 +55,8 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
   app.decorate('services', services);
   app.decorate('config', config);
   const groupCommit = new GroupCommit(db.$client);
+  // The realtime plugin flushes it on close, right before the transports go.
   app.decorate('groupCommit', groupCommit);
-  // Whatever is queued is committed and answered before the sockets close.
-  app.addHook('preClose', async () => groupCommit.flush());
 
   registerValidation(app);
   registerErrorHandling(app);
