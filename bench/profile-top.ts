@@ -1,7 +1,10 @@
 /**
  * Summarises a V8 .cpuprofile (from `npm run bench -- --profile`): the
  * functions with the most self time, and the files they live in.
- * Usage: npx tsx bench/profile-top.ts <file.cpuprofile> [count]
+ * Usage: npx tsx bench/profile-top.ts <file.cpuprofile> [count] [--result <run.json> --phase <name>]
+ * With --result/--phase, only the samples taken during that phase count
+ * (the run records each phase's window on the monotonic clock, which V8's
+ * profile timestamps use too).
  */
 import { readFileSync } from 'node:fs';
 
@@ -18,7 +21,17 @@ interface Profile {
   endTime: number;
 }
 
-const [file, countArg] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const opt = (k: string) => {
+  const i = argv.indexOf(k);
+  if (i < 0) return undefined;
+  const v = argv[i + 1];
+  argv.splice(i, 2);
+  return v;
+};
+const resultFile = opt('--result');
+const phaseName = opt('--phase');
+const [file, countArg] = argv;
 if (!file) {
   console.error('usage: npx tsx bench/profile-top.ts <file.cpuprofile> [count]');
   process.exit(2);
@@ -26,7 +39,19 @@ if (!file) {
 const prof = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
-for (let i = 0; i < prof.samples.length; i++) self.set(prof.samples[i]!, (self.get(prof.samples[i]!) ?? 0) + (prof.timeDeltas[i] ?? 0));
+let window: [number, number] | null = null;
+if (resultFile && phaseName) {
+  const r = JSON.parse(readFileSync(resultFile, 'utf8')) as { phases: { name: string; monoUs?: [number, number] }[] };
+  const ph = r.phases.find((p) => p.name === phaseName);
+  if (!ph?.monoUs) throw new Error(`no phase ${phaseName} with a time window in ${resultFile}`);
+  window = ph.monoUs;
+}
+let t = prof.startTime;
+for (let i = 0; i < prof.samples.length; i++) {
+  t += prof.timeDeltas[i] ?? 0;
+  if (window && (t < window[0] || t > window[1])) continue;
+  self.set(prof.samples[i]!, (self.get(prof.samples[i]!) ?? 0) + (prof.timeDeltas[i] ?? 0));
+}
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 const shortUrl = (u: string) => u.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/work\/main\//, '');
@@ -54,4 +79,4 @@ const top = (m: Map<string, number>, k: number) =>
     .slice(0, k)
     .map(([name, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`)
     .join('\n');
-console.log(`profile ${file}: ${(total / 1e6).toFixed(1)} s sampled\n\nself time by function:\n${top(fns, Number(countArg ?? 30))}\n\nself time by package/file:\n${top(pkgs, 20)}`);
+console.log(`profile ${file}${window ? ` (phase ${phaseName} only)` : ''}: ${(total / 1e6).toFixed(1)} s sampled\n\nself time by function:\n${top(fns, Number(countArg ?? 30))}\n\nself time by package/file:\n${top(pkgs, 20)}`);

@@ -11,7 +11,7 @@
  *        [--vote-rate 3000] [--question-rate 50] [--phase-seconds 10] [--no-floor]
  *        [--profile] [--out bench/results/x.json] [--smoke]
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,14 +20,30 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { io, type Socket } from 'socket.io-client';
-import { cpuModel, cpuSeconds, machineLoad, memoryKb, Sampler } from './lib/proc';
+import { cpuModel, cpuSeconds, machineLoad, memoryKb, pin, Sampler, schedSeconds, threadCpuSeconds, threadState } from './lib/proc';
 import type { FromFloor, FromWorker, JoinReport, PhaseReport, PhaseSpec, ToFloor, ToWorker } from './lib/protocol';
 import { round, summarize, table, type Summary } from './lib/stats';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ADMIN_PASSWORD = 'bench-admin-password';
 
+export type Scenario = 'hall' | 'storm' | 'join' | 'two-nodes' | 'classic';
+
 export interface BenchOptions {
+  /** What the phases are (bench/README.md): set by --scenario; `phases` below is what actually runs. */
+  scenario: Scenario;
+  /** The session's moderation mode: 'pre' (questions wait for a moderator) or 'post' (public at once). */
+  moderation: 'pre' | 'post';
+  /** Questions submitted (and, in pre-moderation, approved) before the timed phases, so votes have targets. */
+  seedQuestions: number;
+  /** 'raw': Engine.IO/Socket.IO over bare ws, counted not decoded; 'sio': a socket.io-client per phone (the old generator). */
+  client: 'raw' | 'sio';
+  /** Real socket.io-client phones (in the orchestrator) that observe tallies: correctness and vote-to-visible latency. */
+  observers: number;
+  /** Pin the server to CPU 0 and the generator (workers and orchestrator) to CPU 1 with taskset. */
+  pin: boolean;
+  /** Run `node <dir>/dist/server/main.js` (a built tree, e.g. another commit for A/B); null runs server/main.ts here with tsx. */
+  serverDir: string | null;
   participants: number;
   workers: number;
   joinConcurrency: number;
@@ -49,6 +65,13 @@ export interface BenchOptions {
 export function defaultOptions(over: Partial<BenchOptions> = {}): BenchOptions {
   const participants = over.participants ?? 2000;
   return {
+    scenario: 'classic',
+    moderation: 'post',
+    seedQuestions: 0,
+    client: 'sio',
+    observers: 1,
+    pin: false,
+    serverDir: null,
     participants,
     workers: participants >= 500 ? 2 : 1,
     joinConcurrency: 64,
@@ -154,6 +177,7 @@ class Observer {
   /** questionId → [wallMs, count, wallMs, count, ...] in arrival order. */
   readonly timeline = new Map<number, number[]>();
   readonly questionIds: number[] = [];
+  private readonly known = new Set<number>();
   sampleQuestion = '';
   frames: [number, string][] = [];
   private recordingSince = 0;
@@ -180,10 +204,17 @@ class Observer {
         line.push(at, t.votes[k]!);
       }
     });
+    const learn = (q: { id: number; status: string }) => {
+      if ((q.status === 'approved' || q.status === 'on_stage') && !this.known.has(q.id)) {
+        this.known.add(q.id);
+        this.questionIds.push(q.id);
+      }
+    };
     this.socket.on('question:created', (q: { id: number; status: string }) => {
       if (!this.sampleQuestion) this.sampleQuestion = JSON.stringify(q);
-      if (q.status === 'approved' || q.status === 'on_stage') this.questionIds.push(q.id);
+      learn(q);
     });
+    this.socket.on('question:updated', learn);
   }
 
   record(): void {
@@ -212,6 +243,58 @@ class Observer {
     return Math.max(0, line[lo * 2]! - ackWall);
   }
 
+  /** The last count each question showed in this observer's tallies. */
+  lastCounts(): Map<number, number> {
+    const m = new Map<number, number>();
+    for (const [q, line] of this.timeline) m.set(q, line[line.length - 1]!);
+    return m;
+  }
+
+  close(): void {
+    this.socket?.close();
+  }
+}
+
+/** A moderator (staff socket.io-client at the desk): hears pending questions and approves them, oldest first. */
+class Moderator {
+  socket!: Socket;
+  readonly pending: number[] = [];
+  readonly ackMs: number[] = [];
+  approved = 0;
+  failed = 0;
+  heard = 0;
+
+  async connect(url: string, token: string, sessionId: number): Promise<void> {
+    this.socket = io(url, { path: '/socket.io', auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    await new Promise<void>((res, rej) => {
+      this.socket.once('connect', () => res());
+      this.socket.once('connect_error', rej);
+    });
+    this.socket.on('question:created', (q: { id: number; status: string }) => {
+      this.heard++;
+      if (q.status === 'pending') this.pending.push(q.id);
+    });
+    const ack = (await this.socket.timeout(10_000).emitWithAck('session:join', { sessionId })) as { ok: boolean };
+    if (!ack.ok) throw new Error(`moderator could not join the desk: ${JSON.stringify(ack)}`);
+  }
+
+  /** Approves the oldest pending question; resolves when acked. */
+  async approveOne(): Promise<boolean> {
+    const id = this.pending.shift();
+    if (id === undefined) return false;
+    const t0 = performance.now();
+    try {
+      const ack = (await this.socket.timeout(10_000).emitWithAck('question:moderate', { questionId: id, action: 'approve' })) as { ok: boolean };
+      this.ackMs.push(performance.now() - t0);
+      if (ack.ok) this.approved++;
+      else this.failed++;
+      return ack.ok;
+    } catch {
+      this.failed++;
+      return false;
+    }
+  }
+
   close(): void {
     this.socket?.close();
   }
@@ -231,19 +314,43 @@ export interface PhaseResult {
   voteAckMs: Summary;
   questionAckMs: Summary;
   voteToVisibleMs: Summary & { notVisible: number; beforeAck: number };
+  /** From the moment a vote left its phone to the first tally showing it at an observer: the voter's whole wait. */
+  sentToVisibleMs: Summary;
   deliveries: number;
   deliveriesPerSec: number;
   received: Record<string, number>;
   disconnects: number;
-  server: { cpuCores: number; peakCpuCores: number; cpuSeconds: number; usPerDelivery: number; rssMb: number };
-  generator: { cpuCores: number; peakLoopDelayMs: number; loopDelayP99Ms: number; maxScheduleLagMs: number };
+  server: { cpuCores: number; mainThreadCores: number; peakCpuCores: number; cpuSeconds: number; usPerDelivery: number; rssMb: number };
+  generator: {
+    cpuCores: number;
+    /** Each worker's own CPU (process.cpuUsage) / wall, and the orchestrator's (observers, moderator). */
+    workerCores: number[];
+    orchestratorCores: number;
+    peakLoopDelayMs: number;
+    loopDelayP99Ms: number;
+    maxScheduleLagMs: number;
+  };
+  receivedBytes: number;
+  /**
+   * The scheduler's view (/proc schedstat and state): how much of the phase
+   * the server's main thread was runnable but waited for a CPU (another
+   * process had it), how often it was seen in disk wait (an fsync), and the
+   * same wait for each generator process.
+   */
+  sched: { mainWaitForCpuShare: number; mainDiskWaitShare: number; mainStates: Record<string, number>; workerWaitForCpuShare: number[] };
+  /** The phase's window on the monotonic clock (µs), to cut a --profile to it (bench/profile-top.ts --phase). */
+  monoUs: [number, number];
+  approvals?: { offeredPerSec: number; done: number; failed: number; ackMs: Summary };
+  /** Which side limited the phase, and why. */
+  limit: string;
   floor?: { cpuSeconds: number; cpuCores: number; deliveries: number; usPerDelivery: number; ratio: number };
 }
 
 export interface BenchResult {
   label: string;
   startedAt: string;
-  machine: { cpu: string; cores: number; memGb: number; node: string; loadBefore: number[]; loadAfter: number[] };
+  machine: { cpu: string; cores: number; memGb: number; node: string; loadBefore: number[]; loadAfter: number[]; pinned: string | null };
+  server: string;
   options: Omit<BenchOptions, 'out' | 'quiet'>;
   rateLimits: Record<string, string>;
   join: {
@@ -258,11 +365,13 @@ export interface BenchResult {
     generatorCpuCores: number;
     serverCpuCores: number;
   };
-  memory: { idleRssMb: number; joinedRssMb: number; perConnectionKb: number; peakRssMb: number };
+  memory: { idleRssMb: number; joinedRssMb: number; perConnectionKb: number; peakRssMb: number; phasesPeakRssMb: number; peakOverJoined: number };
   phases: PhaseResult[];
   correctness: {
     questions: { acked: number; inDb: number; lost: number; duplicated: number; unacknowledgedInDb: number };
     votes: { acked: number; inDb: number; lost: number; duplicated: number; unacknowledgedInDb: number; countMismatches: number };
+    /** Per observer and question with votes: the last tally it saw equals questions.votes in the database. */
+    tallies: { observers: number; questions: number; checked: number; mismatches: number; examples: string[] };
     serverExitCode: number | null;
   };
   targets: { name: string; target: string; value: string; met: boolean }[];
@@ -293,7 +402,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const abort = new Promise<never>((_, rej) => {
     deadline = setTimeout(() => rej(new Error(`benchmark exceeded ${opts.maxRunMs} ms`)), opts.maxRunMs);
   });
-  const observer = new Observer();
+  const observers: Observer[] = Array.from({ length: Math.max(1, opts.observers) }, () => new Observer());
+  const observer = observers[0]!;
+  const moderator = new Moderator();
   const sampler = new Sampler(() => children.filter((c) => c.pid && c.exitCode === null).map((c) => c.pid!));
 
   try {
@@ -304,7 +415,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   } finally {
     clearTimeout(deadline);
     sampler.stop();
-    observer.close();
+    for (const o of observers) o.close();
+    moderator.close();
     for (const c of children) {
       if (c.connected) c.send({ type: 'stop' } satisfies ToWorker, () => undefined);
     }
@@ -330,6 +442,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       ADMIN_PASSWORD,
       LOG_LEVEL: 'warn',
       JWT_SECRET: 'bench-secret-0123456789-0123456789-0123456789',
+      // Every simulated phone joins from 127.0.0.1: the per-address join limit would stop the run.
+      RATE_LIMIT_JOINS_PER_IP_PER_MINUTE: '0',
+      MAX_SOCKETS_PER_IP: '0',
+      // The question storm is the point of the bench: every question published at once.
+      POST_MODERATION_PUBLISH_PER_MINUTE: '0',
     };
     const maxVotesPerMin = Math.max(...opts.phases.map((p) => (p.votesPerSec * 60) / N));
     const maxQuestionsPerMin = Math.max(...opts.phases.map((p) => (p.questionsPerSec * 60) / N));
@@ -343,12 +460,17 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     env.PORT = String(port);
     const url = `http://127.0.0.1:${port}`;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
-    const server = spawn(
-      process.execPath,
-      ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'server/main.ts'],
-      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const serverDir = opts.serverDir ? resolve(ROOT, opts.serverDir) : null;
+    const server = serverDir
+      ? spawn(process.execPath, [...prof, join(serverDir, 'dist', 'server', 'main.js')], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, ['--import', 'tsx', ...prof, 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(server);
+    let pinned: string | null = null;
+    if (opts.pin) {
+      if (pin(server.pid!, '0') && pin(process.pid, '1')) pinned = 'server on CPU 0; generator (workers, observers, moderator) on CPU 1';
+      else log('! taskset failed: not pinned');
+    }
     const keep = (b: Buffer) => {
       serverLog.push(b.toString());
       if (serverLog.length > 200) serverLog.shift();
@@ -372,23 +494,27 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const session = await api<{ id: number; code: string }>(
       `${url}/api/sessions`,
       'POST',
-      { title: 'Benchmark: đối thoại trực tuyến', audience: 'Mọi người dân', startsAt: new Date().toISOString(), moderation: 'post' },
+      { title: 'Benchmark: đối thoại trực tuyến', audience: 'Mọi người dân', startsAt: new Date().toISOString(), moderation: opts.moderation },
       admin,
     );
     await api(`${url}/api/sessions/${session.id}`, 'PATCH', { status: 'open' }, admin);
     await api(`${url}/api/sessions/${session.id}`, 'PATCH', { status: 'live' }, admin);
-    const obs = await api<{ token: string }>(`${url}/api/join`, 'POST', { code: session.code, displayName: 'observer' });
-    await observer.connect(url, obs.token);
+    for (let i = 0; i < observers.length; i++) {
+      const obs = await api<{ token: string }>(`${url}/api/join`, 'POST', { code: session.code, displayName: `observer ${i + 1}` });
+      await observers[i]!.connect(url, obs.token);
+    }
+    if (opts.moderation === 'pre') await moderator.connect(url, admin, session.id);
     await sleep(opts.settleMs.idle);
     const idleRss = memoryKb(server.pid!)!.rss;
 
     // -- the generator -----------------------------------------------------------
-    const startWorkers = async (mode: 'app' | 'floor', target: string): Promise<ChildProcess[]> => {
+    const startWorkers = async (mode: 'app' | 'raw' | 'floor', target: string): Promise<ChildProcess[]> => {
       const ws: ChildProcess[] = [];
       for (let i = 0; i < opts.workers; i++) {
         const w = fork(join(ROOT, 'bench', 'worker.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
         children.push(w);
         ws.push(w);
+        if (pinned) pin(w.pid!, '1');
       }
       const ready = collect<FromWorker>(ws, (m) => m.type === 'ready', 30_000, 'workers ready');
       ws.forEach((w, i) => {
@@ -412,7 +538,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const share = (spec: PhaseSpec): PhaseSpec => ({ ...spec, votesPerSec: spec.votesPerSec / opts.workers, questionsPerSec: spec.questionsPerSec / opts.workers });
     const cpuOf = (cs: ChildProcess[]) => cs.reduce((s, c) => s + (cpuSeconds(c.pid!) ?? 0), 0);
 
-    const appWorkers = await startWorkers('app', url);
+    const appWorkers = await startWorkers(opts.client === 'raw' ? 'raw' : 'app', url);
     log(`joining ${N} participants through ${opts.workers} worker process(es)...`);
     const joinServerCpu0 = cpuSeconds(server.pid!)!;
     const joinGenCpu0 = cpuOf(appWorkers);
@@ -434,31 +560,112 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const joinedRss = memoryKb(server.pid!)!.rss;
 
     // -- phases ------------------------------------------------------------------
-    const phaseRaw: { spec: PhaseSpec; reports: PhaseReport[]; serverCpu: number; genCpu: number; wallS: number; from: number; to: number; frames: [number, string][] }[] = [];
+    type Raw = {
+      spec: PhaseSpec;
+      reports: PhaseReport[];
+      serverCpu: number;
+      serverMain: number;
+      genCpu: number;
+      orchCpu: number;
+      wallS: number;
+      from: number;
+      to: number;
+      frames: [number, string][];
+      monoUs: [number, number];
+      sched: { serverWait: number; serverRun: number; workerWait: number[]; states: Record<string, number> };
+      approvals?: { done: number; failed: number; ackMs: number[] };
+    };
+    const phaseRaw: Raw[] = [];
     for (const spec of opts.phases) {
-      log(`phase ${spec.name}: ${spec.votesPerSec} votes/s + ${spec.questionsPerSec} questions/s for ${spec.durationMs / 1000} s`);
+      log(`phase ${spec.name}: ${spec.votesPerSec} votes/s + ${spec.questionsPerSec} questions/s${spec.approvalsPerSec ? ` + ${spec.approvalsPerSec} approvals/s` : ''} for ${spec.durationMs / 1000} s`);
       const s0 = cpuSeconds(server.pid!)!;
+      const m0 = threadCpuSeconds(server.pid!)!;
       const g0 = cpuOf(appWorkers);
+      const o0 = process.cpuUsage();
+      const sch0 = schedSeconds(server.pid!)!;
+      const wsch0 = appWorkers.map((w) => schedSeconds(w.pid!));
+      // The server's main thread, every 50 ms: running/runnable (R), sleeping (S), waiting for the disk (D).
+      const states: Record<string, number> = {};
+      const stateTimer = setInterval(() => {
+        const st = threadState(server.pid!);
+        if (st) states[st] = (states[st] ?? 0) + 1;
+      }, 50);
+      const mono0 = Number(process.hrtime.bigint() / 1000n);
       const from = Date.now();
       const t0 = performance.now();
       observer.record();
+      const a0 = { done: moderator.approved, failed: moderator.failed, n: moderator.ackMs.length };
       const done = collect<PhaseReport>(appWorkers, (m) => (m as { type: string }).type === 'phaseDone', spec.durationMs + opts.ackTimeoutMs + opts.drainMs + 30_000, `phase ${spec.name}`);
       for (const w of appWorkers) w.send({ type: 'phase', phase: share(spec), drainMs: opts.drainMs, knownQuestionIds: observer.questionIds } satisfies ToWorker);
+      // The moderator's approvals, open loop like the phones: what is due is sent.
+      let approvalTimer: NodeJS.Timeout | undefined;
+      const inFlight: Promise<boolean>[] = [];
+      if (spec.approvalsPerSec) {
+        let sent = 0;
+        approvalTimer = setInterval(() => {
+          const el = Math.min(performance.now() - t0, spec.durationMs);
+          const due = Math.floor((spec.approvalsPerSec! * el) / 1000) - sent;
+          for (let i = 0; i < due && moderator.pending.length; i++) {
+            sent++;
+            inFlight.push(moderator.approveOne());
+          }
+          if (el >= spec.durationMs) clearInterval(approvalTimer);
+        }, 50);
+      }
       const reports = await done;
+      clearInterval(stateTimer);
+      const sch1 = schedSeconds(server.pid!)!;
+      const workerWait = appWorkers.map((w, i) => {
+        const a = wsch0[i];
+        const b = schedSeconds(w.pid!);
+        return a && b ? b.wait - a.wait : 0;
+      });
+      clearInterval(approvalTimer);
+      await Promise.all(inFlight);
       const wallS = (performance.now() - t0) / 1000;
-      phaseRaw.push({ spec, reports, serverCpu: cpuSeconds(server.pid!)! - s0, genCpu: cpuOf(appWorkers) - g0, wallS, from, to: Date.now(), frames: observer.stopRecording() });
+      const oc = process.cpuUsage(o0);
+      phaseRaw.push({
+        spec,
+        reports,
+        serverCpu: cpuSeconds(server.pid!)! - s0,
+        serverMain: threadCpuSeconds(server.pid!)! - m0,
+        genCpu: cpuOf(appWorkers) - g0,
+        orchCpu: (oc.user + oc.system) / 1e6,
+        wallS,
+        from,
+        to: Date.now(),
+        monoUs: [mono0, Number(process.hrtime.bigint() / 1000n)],
+        sched: { serverWait: sch1.wait - sch0.wait, serverRun: sch1.run - sch0.run, workerWait, states },
+        frames: observer.stopRecording(),
+        ...(spec.approvalsPerSec && { approvals: { done: moderator.approved - a0.done, failed: moderator.failed - a0.failed, ackMs: moderator.ackMs.slice(a0.n) } }),
+      });
+      // Pre-moderation: the seed questions are approved at once, so that the timed phases have targets.
+      if (spec.name === 'seed' && opts.moderation === 'pre') {
+        await sleep(300);
+        while (moderator.pending.length) await moderator.approveOne();
+        log(`seed: ${moderator.approved} questions approved by the moderator`);
+        await sleep(300);
+      }
       await sleep(opts.settleMs.between);
     }
     const peakRss = memoryKb(server.pid!)!.hwm;
+    // A server that fell behind still owes tallies: wait until the observers hear none for 1.5 s (at most 30 s).
+    for (const quietSince = performance.now(); performance.now() - quietSince < 30_000; ) {
+      const n = observers.reduce((a, o) => a + o.tallies, 0);
+      await sleep(1500);
+      if (observers.reduce((a, o) => a + o.tallies, 0) === n) break;
+    }
+    const lastCounts = observers.map((o) => o.lastCounts());
 
     // -- stop the app and check the database --------------------------------------
     for (const w of appWorkers) w.send({ type: 'stop' } satisfies ToWorker);
     await Promise.all(appWorkers.map((w) => waitExit(w, 10_000)));
-    observer.close();
+    for (const o of observers) o.close();
+    moderator.close();
     server.kill('SIGTERM');
     const serverExitCode = await waitExit(server, 20_000);
     sampler.stop();
-    const correctness = checkDatabase(join(dataDir, 'lang-nghe.db'), session.id, phaseRaw.flatMap((p) => p.reports), serverExitCode);
+    const correctness = checkDatabase(join(dataDir, 'lang-nghe.db'), session.id, phaseRaw.flatMap((p) => p.reports), serverExitCode, lastCounts);
     let profile: string | undefined;
     if (profileDir) {
       // One file per thread (tsx adds a loader thread): the main thread's is the largest.
@@ -511,15 +718,22 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       const acks = sum((r) => r.ok.votes + r.ok.questions + Object.values(r.errors).reduce((a, b) => a + b, 0));
       const deliveries = Object.values(received).reduce((a, b) => a + b, 0) + acks;
       const v2v: number[] = [];
+      const s2v: number[] = [];
       let notVisible = 0;
       let beforeAck = 0;
       for (const r of rs) {
         for (let i = 0; i < r.voteAcks.length; i += 4) {
-          const ms = observer.visibleAfter(r.voteAcks[i]!, r.voteAcks[i + 2]!, r.voteAcks[i + 3]!);
-          if (ms === null) notVisible++;
-          else {
-            if (ms === 0) beforeAck++;
-            v2v.push(ms);
+          // voteAckMs is pushed with voteAcks, in the same order: the vote left its phone ackMs before the ack came.
+          const ackMs = r.voteAckMs[i / 4]!;
+          for (const o of observers) {
+            const ms = o.visibleAfter(r.voteAcks[i]!, r.voteAcks[i + 2]!, r.voteAcks[i + 3]! - ackMs);
+            if (ms === null) notVisible++;
+            else {
+              const afterAck = Math.max(0, ms - ackMs);
+              if (afterAck === 0) beforeAck++;
+              v2v.push(afterAck);
+              s2v.push(ms);
+            }
           }
         }
       }
@@ -527,6 +741,27 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       const fl = floorRaw.get(ph.spec.name);
       const usPerDelivery = deliveries ? (ph.serverCpu * 1e6) / deliveries : NaN;
       const floorUs = fl && fl.deliveries ? (fl.cpu * 1e6) / fl.deliveries : NaN;
+      const workerCores = rs.map((r) => (r.cpuSeconds || 0) / Math.max(0.001, r.wallSeconds || ph.wallS));
+      const orchestratorCores = ph.orchCpu / ph.wallS;
+      const mainThreadCores = ph.serverMain / ph.wallS;
+      const nStates = Object.values(ph.sched.states).reduce((a, b) => a + b, 0) || 1;
+      const sched = {
+        mainWaitForCpuShare: ph.sched.serverWait / ph.wallS,
+        mainDiskWaitShare: (ph.sched.states.D ?? 0) / nStates,
+        mainStates: ph.sched.states,
+        workerWaitForCpuShare: ph.sched.workerWait.map((w) => w / ph.wallS),
+      };
+      const limit = limitOf({
+        mainThreadCores,
+        serverCores: ph.serverCpu / ph.wallS,
+        workerCores,
+        orchestratorCores,
+        pinned: pinned !== null,
+        cores: loadBefore.cores,
+        load1: Math.max(loadBefore.load1, machineLoad().load1),
+        serverWaitShare: sched.mainWaitForCpuShare,
+        serverDiskShare: sched.mainDiskWaitShare,
+      });
       return {
         name: ph.spec.name,
         durationS: durS,
@@ -539,19 +774,30 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         voteAckMs: summarize(rs.flatMap((r) => r.voteAckMs)),
         questionAckMs: summarize(rs.flatMap((r) => r.questionAckMs)),
         voteToVisibleMs: { ...summarize(v2v), notVisible, beforeAck },
+        sentToVisibleMs: summarize(s2v),
         deliveries,
         deliveriesPerSec: deliveries / ph.wallS,
         received,
         disconnects: sum((r) => r.disconnects),
+        receivedBytes: sum((r) => r.receivedBytes || 0),
+        limit,
+        monoUs: ph.monoUs,
+        ...(ph.approvals && {
+          approvals: { offeredPerSec: ph.spec.approvalsPerSec!, done: ph.approvals.done, failed: ph.approvals.failed, ackMs: summarize(ph.approvals.ackMs) },
+        }),
+        sched,
         server: {
           cpuSeconds: ph.serverCpu,
           cpuCores: ph.serverCpu / ph.wallS,
+          mainThreadCores,
           peakCpuCores: sampler.peakCpuShare(server.pid!, ph.from, ph.to),
           usPerDelivery,
           rssMb: sampler.peakRss(server.pid!, ph.from, ph.to) / 1024,
         },
         generator: {
-          cpuCores: ph.genCpu / ph.wallS,
+          cpuCores: ph.genCpu / ph.wallS + orchestratorCores,
+          workerCores,
+          orchestratorCores,
           peakLoopDelayMs: Math.max(...rs.map((r) => r.loopDelay.max)),
           loopDelayP99Ms: Math.max(...rs.map((r) => r.loopDelay.p99)),
           maxScheduleLagMs: Math.max(...rs.map((r) => r.maxScheduleLagMs)),
@@ -560,11 +806,14 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       };
     });
 
+    const phasesPeak = Math.max(0, ...phaseRaw.map((ph) => sampler.peakRss(server.pid!, ph.from, ph.to)));
     const mem = {
       idleRssMb: idleRss / 1024,
       joinedRssMb: joinedRss / 1024,
       perConnectionKb: (joinedRss - idleRss) / Math.max(1, joined),
       peakRssMb: peakRss / 1024,
+      phasesPeakRssMb: phasesPeak / 1024,
+      peakOverJoined: phasesPeak / joinedRss,
     };
     const result: BenchResult = {
       label: opts.label,
@@ -576,7 +825,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         node: process.version,
         loadBefore: [loadBefore.load1, loadBefore.load5],
         loadAfter: [machineLoad().load1, machineLoad().load5],
+        pinned,
       },
+      server: serverDir ? `node ${join(serverDir, 'dist/server/main.js')}${gitHead(serverDir)}` : `tsx server/main.ts${gitHead(ROOT)}`,
       options: (({ out: _o, quiet: _q, ...rest }) => rest)(opts),
       rateLimits,
       join: {
@@ -602,7 +853,54 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   }
 }
 
-function checkDatabase(file: string, sessionId: number, reports: PhaseReport[], serverExitCode: number | null): BenchResult['correctness'] {
+function gitHead(dir: string): string {
+  try {
+    return ` @ ${execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()}`;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Which side limited a phase. A process near 100 % of a core cannot go
+ * faster: the server's main thread (its event loop) or a generator process.
+ * When neither is, but the two together fill the machine, the machine is.
+ */
+export function limitOf(x: {
+  mainThreadCores: number;
+  serverCores: number;
+  workerCores: number[];
+  orchestratorCores: number;
+  pinned: boolean;
+  cores: number;
+  load1: number;
+  serverWaitShare?: number;
+  serverDiskShare?: number;
+}): string {
+  const pct = (v: number) => `${Math.round(v * 100)}%`;
+  const genMax = Math.max(x.orchestratorCores, ...x.workerCores);
+  const genTotal = x.orchestratorCores + x.workerCores.reduce((a, b) => a + b, 0);
+  // Pinned: the whole generator shares one core.
+  const genCore = x.pinned ? genTotal : genMax;
+  const facts =
+    `server main thread ${pct(x.mainThreadCores)} of a core (waited for a CPU ${pct(x.serverWaitShare ?? 0)} of the time, in disk wait in ${pct(x.serverDiskShare ?? 0)} of samples), ` +
+    `server all threads ${pct(x.serverCores)}, generator ${x.pinned ? 'core' : 'busiest process'} ${pct(genCore)}`;
+  if (genCore >= 0.85 && genCore >= x.mainThreadCores) return `GENERATOR (${facts})`;
+  if (x.mainThreadCores >= 0.85) return `SERVER (${facts})`;
+  if ((x.serverWaitShare ?? 0) >= 0.25) return `MACHINE: the server's main thread was runnable but waited for a CPU ${pct(x.serverWaitShare!)} of the phase (other processes) (${facts})`;
+  if ((x.serverDiskShare ?? 0) >= 0.1) return `DISK: the server's main thread was in disk wait (fsync) in ${pct(x.serverDiskShare!)} of samples (${facts})`;
+  if (!x.pinned && x.serverCores + genTotal >= 0.85 * x.cores) return `MACHINE: both sides together fill the ${x.cores} cores (${facts})`;
+  if (x.load1 > x.cores) return `MACHINE: neither side saturated, but the load average was ${x.load1} on ${x.cores} cores (other processes took the CPU) (${facts})`;
+  return `neither saturated (${facts})`;
+}
+
+function checkDatabase(
+  file: string,
+  sessionId: number,
+  reports: PhaseReport[],
+  serverExitCode: number | null,
+  lastCounts: Map<number, number>[] = [],
+): BenchResult['correctness'] {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const qRows = db.prepare('SELECT id, participant_id AS p, client_id AS c FROM questions WHERE session_id = ?').all(sessionId) as { id: number; p: number; c: string | null }[];
@@ -650,9 +948,25 @@ function checkDatabase(file: string, sessionId: number, reports: PhaseReport[], 
     }
     let vExtra = 0;
     for (const k of dbV) if (!ackedV.has(k)) vExtra++;
+    // What the observers saw last = what is stored.
+    const stored = db.prepare('SELECT id, votes FROM questions WHERE session_id = ? AND votes > 0').all(sessionId) as { id: number; votes: number }[];
+    let checked = 0;
+    let mismatches = 0;
+    const examples: string[] = [];
+    lastCounts.forEach((seen, i) => {
+      for (const q of stored) {
+        checked++;
+        const last = seen.get(q.id) ?? 0;
+        if (last !== q.votes) {
+          mismatches++;
+          if (examples.length < 5) examples.push(`observer ${i + 1}: question ${q.id} last tally ${last}, db ${q.votes}`);
+        }
+      }
+    });
     return {
       questions: { acked: ackedQ.size, inDb: qRows.length, lost: qLost, duplicated: qDup, unacknowledgedInDb: qExtra },
       votes: { acked: ackedV.size, inDb: vRows.length, lost: vLost, duplicated: vDup, unacknowledgedInDb: vExtra, countMismatches },
+      tallies: { observers: lastCounts.length, questions: stored.length, checked, mismatches, examples },
       serverExitCode,
     };
   } finally {
@@ -663,30 +977,37 @@ function checkDatabase(file: string, sessionId: number, reports: PhaseReport[], 
 function evaluateTargets(r: BenchResult): BenchResult['targets'] {
   const t: BenchResult['targets'] = [];
   const add = (name: string, target: string, value: string, met: boolean) => t.push({ name, target, value, met });
-  add(`${r.join.participants} joined`, '< 20 s (at 5,000)', `${round(r.join.timeToAllJoinedS, 2)} s, ${r.join.failed} failed`, r.join.failed === 0 && r.join.timeToAllJoinedS < 20);
-  const storm = r.phases.find((p) => p.name === 'mixed') ?? r.phases[r.phases.length - 1];
+  add(`join wave: ${r.join.participants} joined`, '< 30 s', `${round(r.join.timeToAllJoinedS, 2)} s, ${r.join.failed} failed`, r.join.failed === 0 && r.join.timeToAllJoinedS < 30);
+  const storm = r.phases.find((p) => p.name === 'hall' || p.name === 'storm' || p.name === 'mixed') ?? r.phases[r.phases.length - 1];
   if (storm) {
     const rateOk = storm.achieved.votesPerSec >= storm.offered.votesPerSec * 0.98 && storm.achieved.questionsPerSec >= storm.offered.questionsPerSec * 0.98;
     add(`${storm.name}: rate`, `${storm.offered.votesPerSec} v/s + ${storm.offered.questionsPerSec} q/s for ${storm.durationS} s`, `${round(storm.achieved.votesPerSec)} v/s + ${round(storm.achieved.questionsPerSec)} q/s`, rateOk);
     const p99 = Math.max(storm.voteAckMs.p99 || 0, storm.questionAckMs.p99 || 0);
     add(`${storm.name}: ack p99`, '≤ 100 ms', `votes ${round(storm.voteAckMs.p99)} ms, questions ${round(storm.questionAckMs.p99)} ms`, p99 <= 100);
     add(`${storm.name}: vote-to-visible p99`, '≤ 300 ms', `${round(storm.voteToVisibleMs.p99)} ms (${storm.voteToVisibleMs.notVisible} never seen)`, storm.voteToVisibleMs.p99 <= 300 && storm.voteToVisibleMs.notVisible === 0);
-    if (storm.floor) add(`${storm.name}: CPU per delivery vs bare ws`, '≤ 1.5×', `${round(storm.server.usPerDelivery, 2)} µs vs ${round(storm.floor.usPerDelivery, 2)} µs = ${round(storm.floor.ratio, 2)}×`, storm.floor.ratio <= 1.5);
+    if (storm.floor) add(`${storm.name}: CPU per delivery vs bare ws`, '≤ 1.2×', `${round(storm.server.usPerDelivery, 2)} µs vs ${round(storm.floor.usPerDelivery, 2)} µs = ${round(storm.floor.ratio, 2)}×`, storm.floor.ratio <= 1.2);
+    add(`${storm.name}: limited by`, 'the server, not the generator', storm.limit.split(' (')[0]!, !storm.limit.startsWith('GENERATOR'));
   }
   const c = r.correctness;
   const lost = c.questions.lost + c.votes.lost;
   const dup = c.questions.duplicated + c.votes.duplicated;
   add('lost / duplicated actions', '0 / 0', `${lost} / ${dup} (unacknowledged in db: ${c.questions.unacknowledgedInDb + c.votes.unacknowledgedInDb}, count mismatches: ${c.votes.countMismatches})`, lost === 0 && dup === 0 && c.votes.countMismatches === 0);
+  add('last tally seen = votes in db', 'every observer, every question', `${c.tallies.mismatches} mismatches of ${c.tallies.checked} (${c.tallies.observers} observers × ${c.tallies.questions} questions)`, c.tallies.mismatches === 0);
   add('RSS per connection above idle', '≤ 30 KB', `${round(r.memory.perConnectionKb)} KB`, r.memory.perConnectionKb <= 30);
+  if (r.phases.length) add('peak RSS in the phases / after joining', '≤ 1.5×', `${round(r.memory.phasesPeakRssMb)} MB / ${round(r.memory.joinedRssMb)} MB = ${round(r.memory.peakOverJoined, 2)}×`, r.memory.peakOverJoined <= 1.5);
   return t;
 }
 
 export function report(r: BenchResult): string {
   const out: string[] = [];
   const f = (v: number, d = 1) => (Number.isFinite(v) ? String(round(v, d)) : '-');
-  out.push(`Lắng Nghe benchmark ${r.label ? `(${r.label}) ` : ''}— ${r.startedAt}`);
-  out.push(`machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memGb} GB, Node ${r.machine.node}; load avg before ${r.machine.loadBefore.join(' / ')}, after ${r.machine.loadAfter.join(' / ')}`);
-  out.push(`generator: ${r.options.workers} worker process(es) on the same machine as the server`);
+  out.push(`Lắng Nghe benchmark, scenario ${r.options.scenario} ${r.label ? `(${r.label}) ` : ''}— ${r.startedAt}`);
+  out.push(`machine: ${r.machine.cpu}, ${r.machine.cores} cores (nproc), ${r.machine.memGb} GB, Node ${r.machine.node}; load avg (1 / 5 min) before ${r.machine.loadBefore.join(' / ')}, after ${r.machine.loadAfter.join(' / ')}`);
+  out.push(`server: ${r.server}; session ${r.options.moderation}-moderated`);
+  out.push(
+    `generator: ${r.options.workers} worker process(es) of ${r.options.client === 'raw' ? 'raw Engine.IO/Socket.IO phones over ws (frames counted, not decoded)' : 'socket.io-client phones'}, ` +
+      `${r.options.observers} real socket.io-client observer(s)${r.options.moderation === 'pre' ? ' and a moderator' : ''} in the orchestrator; ${r.machine.pinned ?? 'not pinned (all share the cores)'}`,
+  );
   if (Object.keys(r.rateLimits).length) out.push(`raised limits: ${Object.entries(r.rateLimits).map(([k, v]) => `${k}=${v}`).join(', ')}`);
   out.push('');
   const j = r.join;
@@ -699,7 +1020,7 @@ export function report(r: BenchResult): string {
   out.push('');
   out.push(
     table(
-      ['phase', 'offered v/s+q/s', 'acked v/s+q/s', 'vote ack p50/95/99 ms', 'question ack p50/95/99 ms', 'vote→visible p50/95/99 ms', 'deliveries/s', 'server CPU (peak)', 'gen CPU', 'µs/delivery', 'floor µs', 'ratio'],
+      ['phase', 'offered v/s+q/s', 'acked v/s+q/s', 'vote ack p50/95/99 ms', 'question ack p50/95/99 ms', 'vote→visible p50/95/99 ms', 'deliveries/s', 'server CPU main/all (peak)', 'gen CPU', 'µs/delivery', 'floor µs', 'ratio'],
       r.phases.map((p) => [
         p.name,
         `${p.offered.votesPerSec}+${p.offered.questionsPerSec}`,
@@ -708,7 +1029,7 @@ export function report(r: BenchResult): string {
         `${f(p.questionAckMs.p50)}/${f(p.questionAckMs.p95)}/${f(p.questionAckMs.p99)}`,
         `${f(p.voteToVisibleMs.p50)}/${f(p.voteToVisibleMs.p95)}/${f(p.voteToVisibleMs.p99)}`,
         f(p.deliveriesPerSec, 0),
-        `${f(p.server.cpuCores * 100, 0)}% (${f(p.server.peakCpuCores * 100, 0)}%)`,
+        `${f(p.server.mainThreadCores * 100, 0)}%/${f(p.server.cpuCores * 100, 0)}% (${f(p.server.peakCpuCores * 100, 0)}%)`,
         `${f(p.generator.cpuCores * 100, 0)}%`,
         f(p.server.usPerDelivery, 2),
         p.floor ? f(p.floor.usPerDelivery, 2) : '-',
@@ -720,16 +1041,25 @@ export function report(r: BenchResult): string {
     .filter((p) => p.timeouts || p.disconnects || Object.keys(p.errors).length || p.noTarget)
     .map((p) => `  ${p.name}: timeouts ${p.timeouts}, disconnects ${p.disconnects}, no target ${p.noTarget}, errors ${JSON.stringify(p.errors)}`);
   if (extra.length) out.push('', 'trouble:', ...extra);
+  out.push(`vote sent → visible at the observers p50/95/99 ms (ack + vote-to-visible, the whole wait): ${r.phases.filter((p) => p.sentToVisibleMs?.n).map((p) => `${p.name} ${f(p.sentToVisibleMs.p50)}/${f(p.sentToVisibleMs.p95)}/${f(p.sentToVisibleMs.p99)}`).join(', ') || '-'}`);
+  out.push('', 'which side limited each phase:', ...r.phases.map((p) => `  ${p.name}: ${p.limit}`));
+  for (const p of r.phases) {
+    if (p.approvals) out.push(`moderator (${p.name}): ${p.approvals.done} approved (${f(p.approvals.offeredPerSec)}/s offered), ${p.approvals.failed} failed, ack p50/p99 ${f(p.approvals.ackMs.p50)}/${f(p.approvals.ackMs.p99)} ms`);
+  }
+  out.push(`received by the phones: ${r.phases.map((p) => `${p.name} ${f(p.deliveriesPerSec, 0)} frames/s, ${f(p.receivedBytes / 1e6 / p.durationS, 1)} MB/s`).join('; ')}`);
   out.push('', `generator event-loop delay p99 / max (ms): ${r.phases.map((p) => `${p.name} ${f(p.generator.loopDelayP99Ms)}/${f(p.generator.peakLoopDelayMs)}`).join(', ')}`);
   const m = r.memory;
-  out.push(`memory: idle ${f(m.idleRssMb)} MB, joined ${f(m.joinedRssMb)} MB → ${f(m.perConnectionKb)} KB per connection; peak ${f(m.peakRssMb)} MB`);
+  out.push(
+    `memory: idle ${f(m.idleRssMb)} MB, joined ${f(m.joinedRssMb)} MB → ${f(m.perConnectionKb)} KB per connection; peak in the phases ${f(m.phasesPeakRssMb)} MB (${f(m.peakOverJoined, 2)}× joined); high-water mark ${f(m.peakRssMb)} MB`,
+  );
   const c = r.correctness;
   out.push(
     `correctness: questions acked ${c.questions.acked}, in db ${c.questions.inDb}, lost ${c.questions.lost}, duplicated ${c.questions.duplicated}; ` +
-      `votes acked ${c.votes.acked}, in db ${c.votes.inDb}, lost ${c.votes.lost}, duplicated ${c.votes.duplicated}, count mismatches ${c.votes.countMismatches}; server exit ${c.serverExitCode}`,
+      `votes acked ${c.votes.acked}, in db ${c.votes.inDb}, lost ${c.votes.lost}, duplicated ${c.votes.duplicated}, count mismatches ${c.votes.countMismatches}; ` +
+      `last tally = db for ${c.tallies.checked - c.tallies.mismatches}/${c.tallies.checked} (observer × question)${c.tallies.examples.length ? ` e.g. ${c.tallies.examples.join('; ')}` : ''}; server exit ${c.serverExitCode}`,
   );
   out.push('', table(['target', 'wanted', 'measured', 'met'], r.targets.map((t) => [t.name, t.target, t.value, t.met ? 'yes' : 'NO'])));
-  if (r.profile) out.push('', `server CPU profile: ${r.profile} (summarise: npx tsx bench/profile-top.ts ${r.profile})`);
+  if (r.profile) out.push('', `server CPU profile: ${r.profile} (summarise: npx tsx bench/profile-top.ts ${r.profile} [--result <this run's json> --phase <name>])`);
   return out.join('\n');
 }
 
@@ -754,25 +1084,49 @@ function parseArgs(argv: string[]): BenchOptions {
     return n;
   };
   const smoke = flags.has('smoke');
+  const scenario = (a.get('scenario') ?? (smoke ? 'storm' : 'hall')) as Scenario;
+  if (!['hall', 'storm', 'join', 'two-nodes', 'classic'].includes(scenario)) throw new Error(`--scenario: hall, storm, join, two-nodes or classic`);
   const participants = Math.min(20_000, Math.max(1, num('participants', smoke ? 50 : 2000)));
+  const seconds = num('seconds', smoke ? 3 : scenario === 'hall' ? 60 : 30) * 1000;
   const phaseMs = num('phase-seconds', smoke ? 2 : 10) * 1000;
   const mixedMs = num('mixed-seconds', smoke ? 3 : 30) * 1000;
   const votes = num('vote-rate', smoke ? 200 : 3000);
-  const qs = num('question-rate', smoke ? 10 : 50);
+  const qs = num('question-rate', smoke ? 10 : scenario === 'hall' ? 10 : 50);
+  const approvals = num('approval-rate', smoke ? 2 : 2);
+  const seed = num('seed-questions', smoke ? 10 : 40);
+  const client = (a.get('client') ?? 'raw') as 'raw' | 'sio';
+  if (client !== 'raw' && client !== 'sio') throw new Error('--client: raw or sio');
   const base = defaultOptions({ participants });
   const only = a.get('phases')?.split(',');
-  const phases = [
-    { name: 'questions', durationMs: phaseMs, votesPerSec: 0, questionsPerSec: qs },
-    { name: 'votes', durationMs: phaseMs, votesPerSec: votes, questionsPerSec: 0 },
-    { name: 'mixed', durationMs: mixedMs, votesPerSec: votes, questionsPerSec: qs },
-  ].filter((p) => !only || only.includes(p.name));
+  const seedPhase = { name: 'seed', durationMs: 1000, votesPerSec: 0, questionsPerSec: seed };
+  const phases =
+    scenario === 'hall'
+      ? [{ ...seedPhase, questionsPending: true }, { name: 'hall', durationMs: seconds, votesPerSec: votes, questionsPerSec: qs, questionsPending: true, approvalsPerSec: approvals }]
+      : scenario === 'storm'
+        ? [seedPhase, { name: 'storm', durationMs: seconds, votesPerSec: votes, questionsPerSec: qs }]
+        : scenario === 'classic'
+          ? [
+              { name: 'questions', durationMs: phaseMs, votesPerSec: 0, questionsPerSec: qs },
+              { name: 'votes', durationMs: phaseMs, votesPerSec: votes, questionsPerSec: 0 },
+              { name: 'mixed', durationMs: mixedMs, votesPerSec: votes, questionsPerSec: qs },
+            ].filter((p) => !only || only.includes(p.name))
+          : [];
   const stamp = new Date().toISOString().replace(/[:]/g, '').replace(/\..+/, '');
+  const pinIt = flags.has('pin');
   return {
     ...base,
-    workers: num('workers', base.workers),
+    scenario,
+    moderation: scenario === 'hall' ? 'pre' : 'post',
+    seedQuestions: seed,
+    client,
+    observers: num('observers', smoke ? 2 : 10),
+    pin: pinIt,
+    serverDir: a.get('server') ?? null,
+    // Raw phones are cheap: one process is enough, and pinned, one core is all the generator gets.
+    workers: num('workers', client === 'raw' ? (pinIt || participants < 500 ? 1 : 2) : base.workers),
     joinConcurrency: num('join-concurrency', base.joinConcurrency),
     phases,
-    floor: !flags.has('no-floor'),
+    floor: !flags.has('no-floor') && phases.length > 0,
     profile: flags.has('profile'),
     out: flags.has('no-json') ? null : (a.get('out') ?? (smoke ? null : join('bench', 'results', `${stamp}-n${participants}.json`))),
     drainMs: smoke ? 500 : base.drainMs,
@@ -783,6 +1137,13 @@ function parseArgs(argv: string[]): BenchOptions {
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.scenario === 'two-nodes') {
+    // Scenario (d) needs the cluster mode (issue 13), which does not exist yet: say so rather than fake a figure.
+    console.log('scenario two-nodes: NOT AVAILABLE. The cluster mode (two server nodes sharing one session, issue 13) does not exist yet; nothing was measured.');
+    console.log('When it lands: start two nodes pinned to CPU 0 and CPU 1, the generator on whatever is left, and report that a 2-core machine cannot show more than the cost of the second node.');
+    process.exitCode = 2;
+    return;
+  }
   const result = await runBench(opts);
   console.log('\n' + report(result));
   if (opts.out) {

@@ -1,7 +1,15 @@
 /**
- * A load-generating worker: `count` participants, each a real socket.io-client
- * (or, in floor mode, a bare `ws` client speaking the same frames). Driven by
- * bench/run.ts over IPC; every loop is bounded in count and time.
+ * A load-generating worker: `count` simulated phones. Three kinds:
+ * - `raw` (the default): a bare `ws` client speaking the Engine.IO v4 /
+ *   Socket.IO v5 wire protocol itself. It answers pings, reads its own acks
+ *   (`43<id>[...]`) and only counts every other frame (frames and bytes, no
+ *   decoding), so that the generator costs less than the server it measures.
+ *   The first phone of each worker (the learner) also decodes question
+ *   broadcasts, to learn which questions may be voted for.
+ * - `app`: a real socket.io-client per phone (the old generator; it decodes
+ *   every broadcast, which costs about as much as the server spends).
+ * - `floor`: a bare `ws` client for the bare `ws` floor server.
+ * Driven by bench/run.ts over IPC; every loop is bounded in count and time.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
@@ -17,6 +25,8 @@ interface Participant {
   ws: WebSocket | null;
   voted: Set<number>;
   wsAckSeq: number;
+  /** raw mode: ack id → what to do with the ack when it comes. */
+  pending: Map<number, (body: AckBody | null) => void> | null;
 }
 
 const send = (m: FromWorker) => process.send!(m);
@@ -28,9 +38,11 @@ const people: Participant[] = [];
 const knownQuestions: number[] = [];
 const knownSet = new Set<number>();
 let questionSeq = 0;
+let learnerTaken = false;
 
 // Per-phase counters, reset at each phase start.
 let received: Record<string, number> = {};
+let receivedBytes = 0;
 let disconnects = 0;
 
 const learnQuestion = (id: number) => {
@@ -65,7 +77,7 @@ async function joinOne(): Promise<{ p: Participant; httpMs: number }> {
   });
   const body = (await res.json()) as { token?: string; participant?: { id: number }; error?: { code: string } };
   if (!res.ok || !body.token || !body.participant) throw new Error(`join ${res.status} ${body.error?.code ?? ''}`);
-  return { p: { id: body.participant.id, token: body.token, socket: null, ws: null, voted: new Set(), wsAckSeq: 0 }, httpMs: performance.now() - t0 };
+  return { p: { id: body.participant.id, token: body.token, socket: null, ws: null, voted: new Set(), wsAckSeq: 0, pending: null }, httpMs: performance.now() - t0 };
 }
 
 function connectApp(p: Participant, first: boolean): Promise<void> {
@@ -113,6 +125,120 @@ function connectFloor(p: Participant): Promise<void> {
   });
 }
 
+
+// ---- raw Engine.IO v4 / Socket.IO v5 phones ---------------------------------
+
+const C_0 = 0x30; // '0'
+const C_2 = 0x32; // '2' ping (Engine.IO)
+const C_3 = 0x33;
+const C_4 = 0x34; // '4' message (Engine.IO)
+const PONG = '3';
+
+function connectRaw(p: Participant, learner: boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const url = init.url.replace(/^http/, 'ws') + '/socket.io/?EIO=4&transport=websocket';
+    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
+    p.pending = new Map();
+    let state: 'open' | 'connecting' | 'connected' = 'open';
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error('connect timeout'));
+    }, 30_000);
+    ws.on('message', (data: Buffer) => {
+      const c0 = data[0];
+      if (c0 === C_2) {
+        ws.send(PONG);
+        return;
+      }
+      if (c0 !== C_4) {
+        if (c0 === C_0 && state === 'open') {
+          state = 'connecting';
+          ws.send(`40${JSON.stringify({ token: p.token })}`);
+        }
+        return;
+      }
+      const c1 = data[1];
+      if (state !== 'connected') {
+        if (c1 === C_0) {
+          state = 'connected';
+          clearTimeout(timer);
+          p.ws = ws;
+          resolve();
+        } else if (c1 === C_4) {
+          clearTimeout(timer);
+          ws.terminate();
+          reject(new Error(`connect_error ${data.toString().slice(2, 80)}`));
+        }
+        return;
+      }
+      receivedBytes += data.length;
+      if (c1 === C_3) {
+        // 43<id>[body]: an ack. Only the digits and this body are read.
+        let i = 2;
+        let id = 0;
+        while (i < data.length && data[i]! >= 0x30 && data[i]! <= 0x39) id = id * 10 + (data[i++]! - 0x30);
+        bump(received, 'ack');
+        const cb = p.pending!.get(id);
+        if (!cb) return;
+        p.pending!.delete(id);
+        let body: AckBody | null = null;
+        try {
+          body = (JSON.parse(data.toString('utf8', i)) as [AckBody])[0];
+        } catch {
+          body = null;
+        }
+        cb(body);
+        return;
+      }
+      // 42[...]: a broadcast, counted and not decoded (but by the learner).
+      rawBroadcasts++;
+      if (learner) learnQuestionFrame(data);
+    });
+    ws.on('close', () => {
+      if (state === 'connected') disconnects++;
+      for (const cb of p.pending!.values()) cb(null);
+      p.pending!.clear();
+    });
+    ws.once('error', (err) => {
+      clearTimeout(timer);
+      if (state !== 'connected') reject(err);
+    });
+  });
+}
+
+let rawBroadcasts = 0;
+
+function learnQuestionFrame(data: Buffer): void {
+  if (data.length < 24 || data[2] !== 0x5b) return;
+  const head = data.toString('latin1', 3, 22);
+  if (!head.startsWith('"question:created"') && !head.startsWith('"question:updated"')) return;
+  try {
+    const q = (JSON.parse(data.toString('utf8', 2)) as [string, { id: number; status: string }])[1];
+    if (q.status === 'approved' || q.status === 'on_stage') learnQuestion(q.id);
+  } catch {
+    /* a frame we do not understand is only counted */
+  }
+}
+
+/** raw mode: `42<id>[event,payload]`, the ack comes back as `43<id>[body]`. */
+function rawEmit(p: Participant, event: string, payload: string, timeoutMs: number, done: (err: Error | null, body: AckBody | null) => void): void {
+  const ws = p.ws;
+  if (!ws || ws.readyState !== WebSocket.OPEN) {
+    done(new Error('not connected'), null);
+    return;
+  }
+  const id = p.wsAckSeq++;
+  const timer = setTimeout(() => {
+    if (p.pending!.delete(id)) done(new Error('timeout'), null);
+  }, timeoutMs);
+  p.pending!.set(id, (body) => {
+    clearTimeout(timer);
+    if (body === null) done(new Error('closed'), null);
+    else done(null, body);
+  });
+  ws.send(`42${id}[${JSON.stringify(event)},${payload}]`);
+}
+
 async function joinAll(): Promise<void> {
   const report: JoinReport = { type: 'joined', index: init.index, joined: 0, failed: 0, errors: {}, httpMs: [], connectMs: [], firstStart: wallNow(), lastDone: 0 };
   let next = 0;
@@ -121,15 +247,16 @@ async function joinAll(): Promise<void> {
       next++;
       try {
         let p: Participant;
-        if (init.mode === 'app') {
+        if (init.mode !== 'floor') {
           const j = await joinOne();
           p = j.p;
           report.httpMs.push(j.httpMs);
         } else {
-          p = { id: 0, token: '', socket: null, ws: null, voted: new Set(), wsAckSeq: 0 };
+          p = { id: 0, token: '', socket: null, ws: null, voted: new Set(), wsAckSeq: 0, pending: null };
         }
         const t1 = performance.now();
         if (init.mode === 'app') await connectApp(p, people.length === 0);
+        else if (init.mode === 'raw') await connectRaw(p, !learnerTaken && (learnerTaken = true));
         else await connectFloor(p);
         report.connectMs.push(performance.now() - t1);
         people.push(p);
@@ -150,7 +277,10 @@ async function joinAll(): Promise<void> {
 async function runPhase(phase: PhaseSpec, drainMs: number, known: number[]): Promise<void> {
   for (const id of known) learnQuestion(id);
   received = {};
+  receivedBytes = 0;
+  rawBroadcasts = 0;
   disconnects = 0;
+  const cpu0 = process.cpuUsage();
   const r: PhaseReport = {
     type: 'phaseDone',
     index: init.index,
@@ -169,6 +299,9 @@ async function runPhase(phase: PhaseSpec, drainMs: number, known: number[]): Pro
     disconnects: 0,
     loopDelay: { p50: 0, p99: 0, max: 0 },
     maxScheduleLagMs: 0,
+    cpuSeconds: 0,
+    wallSeconds: 0,
+    receivedBytes: 0,
   };
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -207,21 +340,23 @@ async function runPhase(phase: PhaseSpec, drainMs: number, known: number[]): Pro
       return;
     }
     const t0 = performance.now();
-    p.socket!.timeout(init.ackTimeoutMs).emit('question:vote', { questionId: qid }, (err: Error | null, ack: AckBody) => {
+    const onAck = (err: Error | null, ack: AckBody | null) => {
       outstanding--;
       if (err) {
         r.timeouts++;
         return;
       }
       const t1 = performance.now();
-      if (ack.ok) {
+      if (ack!.ok) {
         r.ok.votes++;
         r.voteAckMs.push(t1 - t0);
-        r.voteAcks.push(qid, pid, ack.data.votes ?? 0, performance.timeOrigin + t1);
+        r.voteAcks.push(qid, pid, ack!.data.votes ?? 0, performance.timeOrigin + t1);
       } else {
-        bump(r.errors, `vote:${ack.error.code}`);
+        bump(r.errors, `vote:${ack!.error.code}`);
       }
-    });
+    };
+    if (init.mode === 'raw') rawEmit(p, 'question:vote', `{"questionId":${qid}}`, init.ackTimeoutMs, onAck);
+    else p.socket!.timeout(init.ackTimeoutMs).emit('question:vote', { questionId: qid }, onAck);
   };
 
   const ask = () => {
@@ -237,21 +372,25 @@ async function runPhase(phase: PhaseSpec, drainMs: number, known: number[]): Pro
     }
     const t0 = performance.now();
     const pid = p.id;
-    p.socket!.timeout(init.ackTimeoutMs).emit('question:submit', { sessionId: init.sessionId, text: questionText(seq), clientId }, (err: Error | null, ack: AckBody) => {
+    const onAck = (err: Error | null, ack: AckBody | null) => {
       outstanding--;
       if (err) {
         r.timeouts++;
         return;
       }
-      if (ack.ok) {
+      if (ack!.ok) {
         r.ok.questions++;
         r.questionAckMs.push(performance.now() - t0);
-        r.questionAcks.push([ack.data.id!, pid, clientId]);
-        learnQuestion(ack.data.id!);
+        r.questionAcks.push([ack!.data.id!, pid, clientId]);
+        // Voted for only once public (post-moderation): the learner hears it then.
+        if (!phase.questionsPending) learnQuestion(ack!.data.id!);
       } else {
-        bump(r.errors, `question:${ack.error.code}`);
+        bump(r.errors, `question:${ack!.error.code}`);
       }
-    });
+    };
+    const body = { sessionId: init.sessionId, text: questionText(seq), clientId };
+    if (init.mode === 'raw') rawEmit(p, 'question:submit', JSON.stringify(body), init.ackTimeoutMs, onAck);
+    else p.socket!.timeout(init.ackTimeoutMs).emit('question:submit', body, onAck);
   };
 
   const start = performance.now();
@@ -281,7 +420,12 @@ async function runPhase(phase: PhaseSpec, drainMs: number, known: number[]): Pro
   loop.disable();
   r.loopDelay = { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
   r.disconnects = disconnects;
+  if (rawBroadcasts) received.broadcast = rawBroadcasts;
   r.received = received;
+  r.receivedBytes = receivedBytes;
+  const cpu = process.cpuUsage(cpu0);
+  r.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  r.wallSeconds = (performance.now() - start) / 1000;
   send(r);
 }
 

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
   try {
-    const made = await new BackupService(sqlite, dataDir).create(undefined, { pagesPerStep: 'all' });
+    // BACKUP_KEEP_DAYS (default 30): older copies are deleted, the newest always stays.
+    const keepDays = process.env.BACKUP_KEEP_DAYS === undefined || process.env.BACKUP_KEEP_DAYS === '' ? 30 : Number(process.env.BACKUP_KEEP_DAYS);
+    const made = await new BackupService(sqlite, dataDir, undefined, { keepDays: Number.isInteger(keepDays) && keepDays >= 0 ? keepDays : 30 }).create(undefined, { pagesPerStep: 'all' });
     const check = new Database(join(dataDir, 'backups', made.file), { readonly: true });
     const integrity = check.pragma('integrity_check', { simple: true });
     check.close();

@@ -9,9 +9,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config';
 import type { Db } from './db/client';
-import { GroupCommit } from './db/group-commit';
+import type { GroupCommit } from './db/group-commit';
+import { openClusterLink, type ClusterLink } from './cluster/cluster';
+import { shareNodeCaches } from './cluster/node-caches';
+import { sharedLimits } from './cluster/shared-limits';
+import { BackupService } from './domain/backup/backup.service';
 import { createServices, type Services } from './domain/services';
 import { authPlugin } from './http/auth';
+import { trustFunction } from './http/client-address';
 import { errorResponse, registerErrorHandling } from './http/errors';
 import { registerRoutes } from './http/routes';
 import { ErrorResponse } from './http/schemas';
@@ -22,6 +27,8 @@ export interface AppOptions {
   config: Config;
   db: Db;
   logger?: FastifyServerOptions['logger'];
+  /** The time the retention sweep and backup pruning go by (tests move it). */
+  clock?: () => Date;
 }
 
 declare module 'fastify' {
@@ -30,17 +37,23 @@ declare module 'fastify' {
     config: Config;
     /** One COMMIT for the storm actions of an event-loop turn (socket votes and questions, HTTP joins). */
     groupCommit: GroupCommit;
+    /** Cluster mode's link to the other nodes (REDIS_URL); null on a single node. */
+    cluster: ClusterLink | null;
   }
 }
 
 export type App = FastifyInstance;
 
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const NO_CACHE = 'no-cache';
+
 /** Builds the whole application. Never listens: main.ts and the tests do. */
-export async function buildApp({ config, db, logger = false }: AppOptions): Promise<App> {
+export async function buildApp({ config, db, logger = false, clock = () => new Date() }: AppOptions): Promise<App> {
   const app = Fastify({
     logger,
     bodyLimit: 64 * 1024,
-    trustProxy: config.trustProxy,
+    // The address the trusted proxy saw, never what a client wrote (server/http/client-address.ts).
+    trustProxy: trustFunction(config.trustProxy),
     // Fastify's default 'requestIdLogLabel' etc. are fine; close idle keep-alives on shutdown.
     forceCloseConnections: 'idle',
     // Errors Fastify raises before routing (malformed URL, over-long path
@@ -51,12 +64,20 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const services = createServices(db, config);
+  const cluster = config.cluster ? await openClusterLink(config.cluster, config.nodeId, (err) => app.log.error({ err }, 'redis')) : null;
+  app.decorate('cluster', cluster);
+  // Last of all: the realtime layer's adapter still talks through it while it closes.
+  if (cluster) app.addHook('onClose', () => cluster.close());
+
+  const services = createServices(db, config, clock, cluster && sharedLimits(cluster.redis, cluster.prefix, config.rateLimit));
   app.decorate('services', services);
   app.decorate('config', config);
-  const groupCommit = new GroupCommit(db.$client);
   // The realtime plugin flushes it on close, right before the transports go.
-  app.decorate('groupCommit', groupCommit);
+  app.decorate('groupCommit', services.groupCommit);
+  if (cluster) {
+    const unshare = await shareNodeCaches(cluster, services, (err) => app.log.error({ err }, 'cluster caches'));
+    app.addHook('onClose', unshare);
+  }
 
   registerValidation(app);
   registerErrorHandling(app);
@@ -75,8 +96,13 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],
+        // A hall's server is often plain http on a LAN address: upgrading
+        // would send the phones to an https port nobody listens on.
+        upgradeInsecureRequests: null,
       },
     },
+    // Same reason: HSTS means nothing over http and would pin a later https host.
+    strictTransportSecurity: false,
     // The join page is opened from QR codes on any phone: keep referrers short.
     referrerPolicy: { policy: 'same-origin' },
   });
@@ -111,18 +137,72 @@ export async function buildApp({ config, db, logger = false }: AppOptions): Prom
   await app.register(registerRoutes, { prefix: '/api' });
   await app.register(realtimePlugin, { config, services });
 
+  // Personal data kept no longer than it should be: at start, then hourly,
+  // contacts past their session's retention period are erased and backups
+  // older than BACKUP_KEEP_DAYS are deleted.
+  const backups = new BackupService(db.$client, config.dataDir, db, { keepDays: config.backupKeepDays, clock });
+  // Never rejects: a failed sweep is logged and tried again at the next hour.
+  const housekeeping = async (): Promise<void> => {
+    try {
+      const swept = await services.retention.sweep();
+      const pruned = await backups.prune();
+      if (swept.sessions.length > 0 || pruned.length > 0) app.log.info({ swept, pruned }, 'personal data housekeeping');
+    } catch (err) {
+      app.log.error({ err }, 'personal data housekeeping failed');
+    }
+  };
+  let housekeepingTimer: NodeJS.Timeout | undefined;
+  /** The sweep under way, if any: the database must not close under it. */
+  let sweeping: Promise<void> | undefined;
+  const sweep = (): Promise<void> => {
+    // An hour is plenty for one sweep; should one still run, the next tick is skipped.
+    sweeping ??= housekeeping().finally(() => (sweeping = undefined));
+    return sweeping;
+  };
+  app.addHook('onReady', async () => {
+    await sweep();
+    housekeepingTimer = setInterval(() => void sweep(), 60 * 60_000);
+    housekeepingTimer.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(housekeepingTimer);
+    await sweeping;
+    // Every request is answered by now; what socket actions queued last is
+    // committed before whoever closed the app closes the database.
+    await services.groupCommit.flush();
+  });
+
   const clientDir = config.clientDir;
   const hasClient = existsSync(join(clientDir, 'index.html'));
   if (hasClient) {
-    await app.register(fastifyStatic, { root: clientDir, wildcard: false, index: false, maxAge: '1h' });
+    await app.register(fastifyStatic, {
+      root: clientDir,
+      wildcard: false,
+      index: false,
+      // `npm run build` writes .br and .gz next to each text file.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, file) => {
+        // Vite names every asset by its content hash: it never changes. The
+        // page itself must be checked on each load to pick up a new build.
+        reply.header('cache-control', /[\\/]assets[\\/]/.test(file) ? IMMUTABLE : NO_CACHE);
+      },
+    });
   }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    if (path.startsWith('/api/') || path === '/api' || req.method !== 'GET' || !hasClient) {
+    if (
+      path.startsWith('/api/') ||
+      path === '/api' ||
+      // A chunk of an older build: a 404 lets the client reload, HTML would not parse as a script.
+      path.startsWith('/assets/') ||
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      !hasClient
+    ) {
       return reply.status(404).send(errorResponse('NOT_FOUND', `no route ${req.method} ${path}`));
     }
     // Client-side routes (/j/CODE, /display/1, ...) all load the single page app.
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return reply.sendFile('index.html');
   });
 
   return app;

@@ -12,6 +12,10 @@ export const REJECT_REASONS = ['duplicate', 'off_topic', 'abusive', 'personal_da
 export const ANSWER_KINDS = ['live', 'written'] as const;
 export const FOLLOW_UP_STATUSES = ['assigned', 'in_progress', 'answered'] as const;
 export const COMMITMENT_STATUSES = ['open', 'in_progress', 'done'] as const;
+/** A seat on a session's panel: the chair and the secretary sign the minutes. */
+export const PANEL_ROLES = ['chair', 'secretary', 'member'] as const;
+/** On whose authority a notice is signed (Decree 30/2020, Appendix I): thay mặt, thừa lệnh, ký thay. */
+export const AUTHORITY_MODES = ['TM', 'TL', 'KT'] as const;
 export const MODERATION_ACTIONS = [
   'approve',
   'reject',
@@ -26,7 +30,11 @@ export const MODERATION_ACTIONS = [
   'answered',
   'defer',
   'note',
+  'classify',
 ] as const;
+
+/** A venue moderator screens its venue's questions; the stage and what follows belong to the central desk. */
+export const VENUE_MODERATOR_ACTIONS: readonly (typeof MODERATION_ACTIONS)[number][] = ['approve', 'reject', 'edit', 'merge', 'tag', 'assign', 'note', 'classify'];
 
 type SessionStatusValue = (typeof SESSION_STATUSES)[number];
 
@@ -39,3 +47,21 @@ export const SESSION_MOVES: Record<SessionStatusValue, readonly SessionStatusVal
   closed: ['archived'],
   archived: [],
 };
+
+/** Where a question came from: the phone page, or taken on someone's behalf (floor, paper slip, hotline), or an SMS. */
+export const QUESTION_CHANNELS = ['app', 'floor', 'paper', 'hotline', 'sms'] as const;
+/** The channels a moderator or secretary enters a question for someone. */
+export const TAKEN_CHANNELS = ['floor', 'paper', 'hotline'] as const;
+
+/** Organising units (the body named in document headers). */
+export const UNIT_LEVELS = ['province', 'commune', 'agency'] as const;
+/** Channels of an opinion entered by the secretariat, outside a live session. */
+export const OPINION_ENTRY_CHANNELS = ['reception', 'forum', 'letter', 'hotline', 'online', 'other'] as const;
+/** Every channel an opinion can have: a session's questions keep theirs. */
+export const OPINION_CHANNELS = ['app', 'floor', 'paper', 'hotline', 'sms', 'reception', 'forum', 'letter', 'online', 'other'] as const;
+/** Competent level (cấp có thẩm quyền). */
+export const OPINION_LEVELS = ['central', 'province', 'commune', 'other'] as const;
+/** "Answered" and "resolved" are different things: an explanation is an answer, not a resolution. */
+export const OPINION_OUTCOMES = ['resolved', 'in_progress', 'explained', 'unresolved', 'transferred'] as const;
+/** Who a dialogue is with, for carry-over between dialogues and the statutory deadlines (youth: Youth Law art. 10). */
+export const AUDIENCE_GROUPS = ['youth', 'farmer', 'worker', 'business', 'front', 'other'] as const;

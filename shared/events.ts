@@ -19,10 +19,13 @@ export interface SessionSnapshot {
   seq: number;
   /** Ids of the questions this participant has voted for (participants only). */
   myVotes?: number[];
+  /** The linked venue this participant joined by (participants only; null: the main hall). */
+  venue?: { id: number; name: string } | null;
 }
 
 export interface ClientToServerEvents {
-  'session:join': (payload: { sessionId: number }, ack: AckFn<SessionSnapshot>) => void;
+  /** `as: 'display'`: the big screen's view (never an anonymous asker's identity). */
+  'session:join': (payload: { sessionId: number; as?: 'display' }, ack: AckFn<SessionSnapshot>) => void;
   'session:leave': (payload: { sessionId: number }, ack: AckFn<null>) => void;
   'question:submit': (payload: SubmitQuestionPayload, ack: AckFn<Question>) => void;
   'question:vote': (payload: { questionId: number }, ack: AckFn<VoteResult>) => void;
@@ -52,6 +55,18 @@ export interface ServerToClientEvents {
   'votes:tally': (tally: VotesTally) => void;
   'stage:changed': (change: StageChanged) => void;
   'session:updated': (session: Sequenced<Session>) => void;
+  /** Staff only: something a moderator should look at (not part of the sequenced state). */
+  'moderation:alert': (alert: ModerationAlert) => void;
+}
+
+/** Many participants who had only just joined voted for one question within seconds. */
+export interface ModerationAlert {
+  kind: 'vote_surge';
+  sessionId: number;
+  questionId: number;
+  newVoters: number;
+  windowSeconds: number;
+  at: string;
 }
 
 /** Data the server keeps on each socket (typed for Socket.IO's generics). */
@@ -62,4 +77,6 @@ export interface SocketData {
   sessionId?: number;
   role?: string;
   expiresAt: number;
+  /** The staff user's token version when the socket was opened (see users.token_version). */
+  tokenVersion?: number;
 }

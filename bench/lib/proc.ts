@@ -89,3 +89,48 @@ export class Sampler {
     return peak;
   }
 }
+
+/** CPU seconds of one thread of a process (the main thread when tid = pid): the event loop's own share. */
+export function threadCpuSeconds(pid: number, tid = pid): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** Pins a process and all its threads to the given CPU list (`taskset -a -p -c`); false if taskset is missing or refused. */
+export function pin(pid: number, cpus: string): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Scheduler figures of one thread (/proc/<pid>/task/<tid>/schedstat): time
+ * it ran on a CPU and time it was runnable but waited for one (another
+ * process had the core). Seconds; null once gone.
+ */
+export function schedSeconds(pid: number, tid = pid): { run: number; wait: number } | null {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return { run: (run ?? 0) / 1e9, wait: (wait ?? 0) / 1e9 };
+  } catch {
+    return null;
+  }
+}
+
+/** The state letter of one thread (R running or runnable, S sleeping, D waiting for the disk...). */
+export function threadState(pid: number, tid = pid): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return null;
+  }
+}

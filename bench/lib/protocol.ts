@@ -5,10 +5,14 @@ export interface PhaseSpec {
   durationMs: number;
   votesPerSec: number;
   questionsPerSec: number;
+  /** Pre-moderation: a submitted question is not public (not votable) until a moderator approves it. */
+  questionsPending?: boolean;
+  /** Approvals per second by the moderator (pre-moderation), each a broadcast to everyone. */
+  approvalsPerSec?: number;
 }
 
 export type ToWorker =
-  | { type: 'init'; mode: 'app' | 'floor'; index: number; url: string; code: string; sessionId: number; count: number; joinConcurrency: number; ackTimeoutMs: number }
+  | { type: 'init'; mode: 'app' | 'raw' | 'floor'; index: number; url: string; code: string; sessionId: number; count: number; joinConcurrency: number; ackTimeoutMs: number }
   | { type: 'join' }
   | { type: 'phase'; phase: PhaseSpec; drainMs: number; knownQuestionIds: number[] }
   | { type: 'stop' };
@@ -50,6 +54,11 @@ export interface PhaseReport {
   loopDelay: { p50: number; p99: number; max: number };
   /** How far the sender fell behind its schedule at worst (ms). */
   maxScheduleLagMs: number;
+  /** The worker's own CPU (process.cpuUsage, user + system) and wall time over the phase. */
+  cpuSeconds: number;
+  wallSeconds: number;
+  /** Bytes of server→client frames received (raw mode; 0 otherwise). */
+  receivedBytes: number;
 }
 
 export type FromWorker = { type: 'ready'; index: number; pid: number } | JoinReport | PhaseReport | { type: 'error'; index: number; message: string };

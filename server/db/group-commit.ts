@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { DbPort } from './port';
 
 interface Pending {
   run: () => unknown;
@@ -6,59 +6,65 @@ interface Pending {
 }
 
 /**
- * Group commit for the actions people fire in storms (votes and questions on
- * sockets, joins over HTTP when a hall scans the QR code at once). Actions
- * that arrive in the same turn of the event loop run in one SQLite
- * transaction, each inside its own savepoint (a failing action
- * undoes only its own writes), and every ack goes out after the one COMMIT.
- * `synchronous=FULL` stays: an acknowledged action is on disk, the disk is
- * just synced once per batch instead of once per action.
+ * Group commit for the actions people fire in storms (votes and questions,
+ * joins when a hall scans the QR code at once). Actions that arrive in the
+ * same turn of the event loop run in one transaction, each inside its own
+ * savepoint (a failing action undoes only its own writes), and every ack
+ * goes out after the one COMMIT. `synchronous=FULL` stays: an acknowledged
+ * action is on disk, the disk is just synced once per batch.
  *
- * If the COMMIT itself fails, every action of the batch is answered with the
- * error: none of them was acknowledged, so none is lost.
+ * Order of a batch: BEGIN IMMEDIATE → each action in a savepoint (what it
+ * announces held by the port, dropped if its savepoint rolls back) → COMMIT
+ * → the held events, in order → the acks. If the COMMIT fails, every action
+ * of the batch is answered with the error and none of their events is sent:
+ * none of them was acknowledged or announced, so none is lost or contradicted.
  */
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  /** The batch being written, if any: a shutdown waits for it. */
+  private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly sqlite: Database.Database) {}
+  constructor(private readonly port: DbPort) {}
 
   /** Runs `run` in the next batch; `done` gets its result once the batch is committed. */
   submit(run: () => unknown, done: (err: unknown, data?: unknown) => void): void {
     this.queue.push({ run, done });
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => void this.flush());
     }
   }
 
   /** The same as a promise: resolves with `run`'s result once it is on disk. */
-  run<T>(run: () => T): Promise<T> {
+  run<T>(run: () => T | Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.submit(run, (err, data) => (err === undefined ? resolve(data as T) : reject(err)));
     });
   }
 
-  /** Commits what is queued now (also used at shutdown). */
-  flush(): void {
+  /** Commits what is queued now (also used at shutdown); resolves once it and any batch before it are answered. */
+  flush(): Promise<void> {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
+    if (batch.length === 0) return this.writing;
+    this.writing = this.write(batch);
+    return this.writing;
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
     const results: { err?: unknown; data?: unknown }[] = new Array(batch.length);
     try {
-      this.sqlite
-        .transaction(() => {
-          for (let i = 0; i < batch.length; i++) {
-            try {
-              // Nested: a savepoint, rolled back alone if this action throws.
-              results[i] = { data: this.sqlite.transaction(batch[i]!.run)() };
-            } catch (err) {
-              results[i] = { err };
-            }
+      await this.port.tx(async () => {
+        for (let i = 0; i < batch.length; i++) {
+          try {
+            results[i] = { data: await this.port.step(batch[i]!.run) };
+          } catch (err) {
+            results[i] = { err };
           }
-        })
-        .immediate();
+        }
+      });
     } catch (err) {
       for (let i = 0; i < batch.length; i++) results[i] = { err };
     }

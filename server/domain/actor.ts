@@ -30,12 +30,6 @@ export function requireParticipant(actor: Actor, sessionId?: number): Participan
   return actor;
 }
 
-/** Staff of any role, or a participant of this very session. */
-export function requireMemberOf(actor: Actor, sessionId: number): StaffActor | ParticipantActor {
-  if (actor.kind === 'staff') return actor;
-  return requireParticipant(actor, sessionId);
-}
-
 export const isStaff = (actor: Actor, roles?: readonly Role[]): actor is StaffActor =>
   actor.kind === 'staff' && (!roles || roles.includes(actor.role));
 

@@ -18,22 +18,23 @@ const MARKER = 'bootstrapped_at';
  */
 export async function bootstrap(services: Services, adminPassword: string | null): Promise<BootstrapResult> {
   const { db } = services;
+  await prepareRegister(services);
   if (db.select().from(settings).where(eq(settings.key, MARKER)).get()) return { created: null };
 
   const password = adminPassword ?? randomBytes(12).toString('base64url');
-  const existingAdmin = services.users.repo.byUsername('admin');
-  if (!existingAdmin) {
-    await services.users.create(SYSTEM, {
+  const existingAdmin = await services.users.repo.byUsername('admin');
+  const admin =
+    existingAdmin ??
+    (await services.users.create(SYSTEM, {
       username: 'admin',
       password,
       displayName: 'Quản trị viên',
       role: 'admin',
       title: 'Quản trị hệ thống',
-    });
-  }
+    }));
   const startsAt = new Date(Date.now() + 7 * 24 * 3600 * 1000);
   startsAt.setUTCHours(1, 30, 0, 0); // 08:30 in Vietnam (UTC+7)
-  const session = services.sessions.create(SYSTEM, {
+  const session = await services.sessions.create(SYSTEM, {
     title: 'Hội nghị đối thoại giữa Chủ tịch UBND tỉnh với thanh niên năm 2026',
     audience: 'Đoàn viên, thanh niên trên địa bàn tỉnh',
     startsAt: startsAt.toISOString(),
@@ -52,9 +53,13 @@ export async function bootstrap(services: Services, adminPassword: string | null
       { name: 'Phạm Quốc Dũng', title: 'Bí thư Tỉnh đoàn', agency: 'Tỉnh đoàn' },
     ],
   });
+  // Admins act everywhere; listing the first one makes the sample's staff list read right.
+  await services.sessions.setStaff(SYSTEM, session.id, [admin.id]);
   // Open for pre-submission so the join code works right away.
-  services.sessions.update(SYSTEM, session.id, { status: 'open' });
-  db.insert(settings).values({ key: MARKER, value: new Date().toISOString() }).run();
+  await services.sessions.update(SYSTEM, session.id, { status: 'open' });
+  await services.port.tx(() => {
+    db.insert(settings).values({ key: MARKER, value: new Date().toISOString() }).run();
+  });
   return {
     created: {
       adminUsername: 'admin',
@@ -64,4 +69,15 @@ export async function bootstrap(services: Services, adminPassword: string | null
       joinCode: session.code,
     },
   };
+}
+
+/**
+ * Every start (idempotent): the first unit from the settings (ORG_NAME) when
+ * there is none, every session without a unit given it, and every question
+ * approved or later given its opinion in the register (rows made before the
+ * register existed).
+ */
+export async function prepareRegister(services: Services): Promise<{ unitId: number; opinionsMade: number }> {
+  const unit = await services.units.ensureDefault();
+  return { unitId: unit.id, opinionsMade: await services.opinions.backfill() };
 }

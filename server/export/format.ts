@@ -2,6 +2,7 @@ import type {
   CommitmentStatus,
   FollowUpStatus,
   ParticipantGroup,
+  QuestionChannel,
   QuestionStatus,
   RejectReason,
 } from '../../shared/schemas/enums';
@@ -75,6 +76,15 @@ export const GROUP_LABEL: Record<ParticipantGroup, string> = {
 };
 
 export const groupLabel = (g: ParticipantGroup | null): string => (g ? GROUP_LABEL[g] : 'Không rõ');
+
+/** Where a question came from, as the lists print it. */
+export const CHANNEL_LABEL: Record<QuestionChannel, string> = {
+  app: 'Ứng dụng',
+  floor: 'Phát biểu tại hội trường',
+  paper: 'Phiếu câu hỏi',
+  hotline: 'Đường dây nóng',
+  sms: 'Tin nhắn SMS',
+};
 
 export const STATUS_LABEL: Record<QuestionStatus, string> = {
   pending: 'Chờ duyệt',
@@ -162,4 +172,23 @@ export function orgInText(orgName: string): string {
     .join(' ');
   const council = first!.charAt(0) + first!.slice(1).toLocaleLowerCase('vi');
   return `${council} ${level.toLocaleLowerCase('vi')} ${place}`;
+}
+
+const HONORIFICS = /^(?:đồng chí|đ\/c|ông|bà|anh|chị)\s+/iu;
+
+/** A seat in the body text: "Ông Nguyễn Văn Sơn, Chủ tịch UBND tỉnh" (name, title, body). */
+export function seatLine(s: { name: string; title: string | null; agency: string | null }): string {
+  return [s.name, s.title, s.agency].map((x) => x?.trim()).filter(Boolean).join(', ');
+}
+
+/** Under a signature only the name goes: "Ông Nguyễn Văn Sơn" → "Nguyễn Văn Sơn"; no title, no comma. */
+export function signatureName(s: { name: string } | null): string | null {
+  if (!s) return null;
+  const name = s.name.normalize('NFC').split(',')[0]!.trim().replace(HONORIFICS, '').trim();
+  return name || null;
+}
+
+/** "Sở A; phối hợp: Công ty B, Sở C" */
+export function agenciesLine(lead: string, supporting: readonly string[]): string {
+  return supporting.length ? `${lead} (chủ trì), phối hợp: ${supporting.join(', ')}` : lead;
 }

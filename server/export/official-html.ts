@@ -1,4 +1,4 @@
-import type { Block, OfficialDocument, Run, Signature } from './blocks';
+import { layoutBlocks, type Block, type DocBlock, type OfficialDocument, type Run, type Signature, type TableBlock } from './blocks';
 import { orgHeaderLines } from './format';
 
 /** Every piece of user text goes through here: names, questions and answers are never markup. */
@@ -12,17 +12,27 @@ export function escapeHtml(s: string): string {
 }
 
 const run = (x: Run): string => {
-  let html = escapeHtml(x.text);
+  // Escaped first, then each newline becomes a line break.
+  let html = escapeHtml(x.text).replace(/\r\n?|\n/g, '<br>');
   if (x.italic) html = `<em>${html}</em>`;
   if (x.bold) html = `<strong>${html}</strong>`;
   return html;
 };
 
-const block = (b: Block): string => `<p class="${b.style}">${b.runs.map(run).join('')}</p>`;
+const paragraph = (b: Block): string => `<p class="${b.style}${b.keepNext ? ' keep' : ''}">${b.runs.map(run).join('')}</p>`;
+
+const tableHtml = (t: TableBlock): string => {
+  const cell = (tag: 'th' | 'td', text: string, k: number) =>
+    `<${tag}${tag === 'td' && t.textColumns?.includes(k) ? ' class="text"' : ''}>${escapeHtml(text).replace(/\r\n?|\n/g, '<br>')}</${tag}>`;
+  const rows = t.rows.map((r, n) => `<tr${t.bold?.includes(n) ? ' class="total"' : ''}>${r.map((c, k) => cell('td', c, k)).join('')}</tr>`);
+  return `<table class="figures"><thead><tr>${t.header.map((h, k) => cell('th', h, k)).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+};
+
+const block = (b: DocBlock): string => (b.style === 'table' ? tableHtml(b) : paragraph(b));
 
 const signature = (s: Signature | null): string =>
   s
-    ? `<div class="sig"><div class="role">${escapeHtml(s.role)}</div><div class="note">${escapeHtml(s.note)}</div><div class="space"></div><div class="name">${escapeHtml(s.name ?? '')}</div></div>`
+    ? `<div class="sig">${s.lines.map((l) => `<div class="role">${escapeHtml(l)}</div>`).join('')}${s.note ? `<div class="note">${escapeHtml(s.note)}</div>` : ''}<div class="space"></div><div class="name">${escapeHtml(s.name ?? '')}</div></div>`
     : '';
 
 const recipients = (lines: string[]): string =>
@@ -56,36 +66,45 @@ export function renderOfficialHtml(doc: OfficialDocument, title: string): string
   .header .nation { width: 63%; }
   .header .rule { border-bottom: 1px solid #000; margin: 2pt auto 6pt; }
   .header .org .rule { width: 35%; }
+  .header .org .parent { font-weight: normal; }
   .header .number { font-weight: normal; white-space: pre; }
   .nation .republic { font-weight: bold; font-size: 12pt; }
   .nation .motto { font-weight: bold; font-size: 13pt; display: inline-block; border-bottom: 1px solid #000; padding-bottom: 1pt; }
   .nation .placedate { font-style: italic; margin-top: 8pt; }
   h1 { font-size: 14pt; text-align: center; margin: 18pt 0 0; }
+  h1, h2 { break-after: avoid; }
+  /* The subject shrinks to its line; the rule under it is 42% of that line (1/3 to 1/2, Decree 30). */
+  .subject-box { display: table; margin: 0 auto; }
   h2 { font-size: 14pt; text-align: center; margin: 0; }
-  hr.subject { width: 30%; border: 0; border-top: 1px solid #000; margin: 4pt auto 12pt; }
-  p { margin: 0 0 4pt; text-align: justify; }
+  hr.subject { width: 42%; border: 0; border-top: 1px solid #000; margin: 4pt auto 12pt; }
+  p { margin: 0 0 6pt; text-align: justify; orphans: 2; widows: 2; }
   p.body, p.section { text-indent: 10mm; }
   p.section { margin-top: 6pt; }
   p.bullet { padding-left: 10mm; }
-  .signatures { display: flex; justify-content: space-between; margin-top: 12pt; break-inside: avoid; }
+  /* Headings and the lines leading into the signatures stay with what follows. */
+  p.keep { break-after: avoid; page-break-after: avoid; }
+  .signatures { display: flex; justify-content: space-between; margin-top: 12pt; break-inside: avoid; page-break-inside: avoid; }
   .sig { width: 48%; text-align: center; }
   .sig .role, .sig .name { font-weight: bold; }
   .sig .note { font-style: italic; }
   .sig .space { height: 28mm; }
-  .recipients { font-size: 11pt; margin-top: 12pt; width: 48%; }
+  .recipients { font-size: 11pt; margin-top: 12pt; width: 48%; break-inside: avoid; page-break-inside: avoid; }
   .recipients .title { font-size: 12pt; font-weight: bold; font-style: italic; }
   .signatures .recipients { margin-top: 0; }
+  table.figures { width: 100%; border-collapse: collapse; font-size: 12pt; margin: 0 0 8pt; }
+  table.figures th, table.figures td { border: 1px solid #000; padding: 2pt 4pt; text-align: center; vertical-align: top; }
+  table.figures td.text { text-align: left; }
+  table.figures tr.total td { font-weight: bold; }
 </style>
 </head>
 <body>
 <div class="header">
-  <div class="org">${orgHeaderLines(doc.orgName).map((l) => `<div>${escapeHtml(l)}</div>`).join('')}<div class="rule"></div><div class="number">${escapeHtml(doc.numberLine)}</div></div>
+  <div class="org">${(doc.parentName ? orgHeaderLines(doc.parentName) : []).map((l) => `<div class="parent">${escapeHtml(l)}</div>`).join('')}${orgHeaderLines(doc.orgName).map((l) => `<div>${escapeHtml(l)}</div>`).join('')}<div class="rule"></div><div class="number">${escapeHtml(doc.numberLine)}</div></div>
   <div class="nation"><div class="republic">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div><div class="motto">Độc lập - Tự do - Hạnh phúc</div><div class="placedate">${escapeHtml(doc.placeDate)}</div></div>
 </div>
 <h1>${escapeHtml(doc.kind)}</h1>
-<h2>${escapeHtml(doc.subject)}</h2>
-<hr class="subject">
-${doc.blocks.map(block).join('\n')}
+<div class="subject-box"><h2>${escapeHtml(doc.subject)}</h2><hr class="subject"></div>
+${layoutBlocks(doc.blocks).map(block).join('\n')}
 ${closing}
 </body>
 </html>

@@ -1,8 +1,11 @@
+import type { Authority, ConclusionTask, QuestionOutcomes, SourceCounts } from '../../shared/schemas/secretariat';
+import type { CarryOver } from '../../shared/schemas/opinions-report';
 import type {
   AnswerKind,
   CommitmentStatus,
   FollowUpStatus,
   ParticipantGroup,
+  QuestionChannel,
   QuestionStatus,
   RejectReason,
 } from '../../shared/schemas/enums';
@@ -38,6 +41,7 @@ export interface ExportCommitment {
 
 export interface ExportFollowUp {
   agency: string;
+  supportingAgencies: string[];
   deadline: string;
   status: FollowUpStatus;
   overdue: boolean;
@@ -55,46 +59,110 @@ export interface ExportSession {
   closedAt: string | null;
   chair: string | null;
   secretary: string | null;
+  /** People in the hall as the secretary entered them. */
+  attendance: number | null;
+  closingRemarks: string | null;
+}
+
+/** A seat on the panel: the body text gives name, title and body; a signature gives the name alone. */
+export interface Seat {
+  name: string;
+  title: string | null;
+  agency: string | null;
+}
+
+/**
+ * The per-session number of a question, the one printed in the minutes and
+ * the lists. Read through `questionNumber()` in ./numbering.ts.
+ */
+export interface Numbered {
+  sessionNumber: number;
 }
 
 /** One question taken up during the session, in the order it was taken up. */
-export interface MinutesItem {
-  number: number;
+export interface MinutesItem extends Numbered {
   questionId: number;
   asker: Asker;
   text: string;
+  /** A moderator edited the wording (the original is in the question list). */
+  edited: boolean;
+  /** Duplicates merged into this one. */
+  absorbed: Numbered[];
+  /** Where it came from ("Điểm cầu huyện Sơn Dương, phát biểu tại hội trường"); null in a one-hall, phones-only session. */
+  source: string | null;
   topic: string | null;
   /** Live answers only: the minutes record what was said in the hall. */
   answers: ExportAnswer[];
   commitments: ExportCommitment[];
 }
 
-export interface MinutesDeferred {
-  number: number;
+export interface MinutesDeferred extends Numbered {
   questionId: number;
   asker: Asker;
   text: string;
+  edited: boolean;
+  source: string | null;
+  topic: string | null;
+  /** The lead body. */
   agency: string;
+  supportingAgencies: string[];
   deadline: string;
+  /** What was said in the hall before it was deferred, if anything. */
+  answers: ExportAnswer[];
+}
+
+/** How the questions that were neither answered nor deferred ended, by number. */
+export interface MinutesOthers {
+  merged: { from: Numbered; into: Numbered | null }[];
+  notReached: Numbered[];
 }
 
 export interface MinutesData {
   /** The issuing agency, e.g. "UBND TỈNH TUYÊN QUANG". */
   orgName: string;
+  /** The body above it, printed above its name in the header (null: none). */
+  orgParentName?: string | null;
+  /** Its abbreviation in document numbers: "UBND" in "Số: …/BB-UBND". */
+  orgAbbreviation: string;
   /** The place name for the date line, e.g. "Tuyên Quang". */
   placeName: string;
   session: ExportSession;
-  panel: { name: string; title: string | null; agency: string | null }[];
+  /** Every seat in order, chair and secretary included. */
+  panel: (Seat & { role: 'chair' | 'secretary' | 'member' })[];
+  /** The chair's and the secretary's seats; from the session's free-text fields when no seat has the role. */
+  chair: Seat | null;
+  secretary: Seat | null;
+  /** Phones that joined, by group: not the people in the hall (that is `session.attendance`). */
   citizens: { total: number; byGroup: { group: ParticipantGroup | null; count: number }[] };
-  questionCounts: { received: number; takenUp: number; deferred: number };
+  outcomes: QuestionOutcomes;
   items: MinutesItem[];
   deferred: MinutesDeferred[];
+  others: MinutesOthers;
+  /** Localities the askers of answered and deferred questions gave, for the notice's recipients. */
+  localities: string[];
+  /** Linked venues, with the attendance entered for each. */
+  venues: { id: number; name: string; locality: string | null; attendance: number | null }[];
+  /** By channel and by venue, counted as the statistics count; null in a one-hall, phones-only session. */
+  sources: SourceCounts | null;
+  /** "Kết quả thực hiện kết luận tại hội nghị đối thoại lần trước": only when asked for (`?carryOver=1`). */
+  carryOver?: CarryOver | null;
+}
+
+/** The conclusion notice: the record of the session and what the secretariat wrote. */
+export interface ConclusionsData extends MinutesData {
+  conclusions: {
+    subject: string;
+    assessment: string;
+    tasks: ConclusionTask[];
+    recipients: string[];
+    authority: Authority;
+  };
 }
 
 /** One row of the question lists (CSV, XLSX): every question of the session. */
-export interface QuestionListRow {
-  number: number;
+export interface QuestionListRow extends Numbered {
   id: number;
+  trackingCode: string;
   createdAt: string;
   status: QuestionStatus;
   rejectReason: RejectReason | null;
@@ -104,9 +172,14 @@ export interface QuestionListRow {
   originalText: string | null;
   votes: number;
   mergedIntoId: number | null;
+  /** The per-session number of the question it was merged into. */
+  mergedIntoNumber: number | null;
   assignee: string | null;
   agency: string | null;
   answers: ExportAnswer[];
   commitments: ExportCommitment[];
   followUp: ExportFollowUp | null;
+  channel: QuestionChannel;
+  /** The venue's name; null: the main hall. */
+  venue: string | null;
 }

@@ -1,6 +1,7 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
 import type { Actor } from '../domain/actor';
 import { DomainError } from '../domain/errors';
@@ -8,8 +9,10 @@ import type { Services } from '../domain/services';
 
 /** What our tokens carry. `typ` keeps a participant token from passing as staff. */
 export type TokenClaims =
-  | { typ: 'staff'; sub: string }
-  | { typ: 'participant'; sub: string; sid: number };
+  | { typ: 'staff'; sub: string; ver?: number }
+  | { typ: 'participant'; sub: string; sid: number }
+  /** Says "this device signed in to account `sub` before": exempts from the per-address login limit, grants nothing. */
+  | { typ: 'device'; sub: string; did: string };
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -28,25 +31,35 @@ declare module 'fastify' {
 }
 
 export interface TokenService {
-  signStaff(userId: number): string;
+  signStaff(userId: number, tokenVersion: number): string;
   signParticipant(participantId: number, sessionId: number): string;
+  /** A device token for this account (a fresh device id each time). */
+  signDevice(userId: number): string;
+  /** The account and device a device token speaks for, or null when it is not a valid device token. */
+  device(token: string | undefined): { userId: number; deviceId: string } | null;
   /** Verifies a token and resolves who it speaks for. Throws DomainError on any failure. */
-  actorFor(token: string): { actor: Actor; expiresAt: number };
+  actorFor(token: string): { actor: Actor; expiresAt: number; tokenVersion?: number };
 }
 
 const ALGORITHM = 'HS256';
 
 /**
  * Staff tokens are re-checked against the user row on every use, so disabling
- * a user or changing a role takes effect at once, not at token expiry.
+ * a user or changing a role takes effect at once, not at token expiry; and a
+ * token older than the user's token version (logout, password change or
+ * reset, re-enabling) is refused.
  */
 function resolveActor(services: Services, claims: TokenClaims): Actor {
   if (claims.typ === 'staff') {
     const user = services.users.activeUser(Number(claims.sub));
     if (!user) throw new DomainError('USER_DISABLED', 'this account no longer exists or is disabled');
+    if ((claims.ver ?? 0) !== user.tokenVersion) throw new DomainError('TOKEN_EXPIRED', 'this sign-in has ended; log in again');
     return { kind: 'staff', userId: user.id, role: user.role, displayName: user.displayName };
   }
   if (claims.typ === 'participant' && Number.isInteger(claims.sid)) {
+    if (services.participants.registry.isBanned(Number(claims.sub))) {
+      throw new DomainError('PARTICIPANT_BANNED', 'this participant was removed from the session');
+    }
     return { kind: 'participant', participantId: Number(claims.sub), sessionId: claims.sid };
   }
   throw new DomainError('TOKEN_INVALID', 'unrecognised token');
@@ -68,12 +81,24 @@ export const authPlugin = fp(
     });
 
     const tokens: TokenService = {
-      signStaff: (userId) => app.jwt.sign({ typ: 'staff', sub: String(userId) }, { expiresIn: opts.config.staffTokenTtl }),
+      signStaff: (userId, tokenVersion) =>
+        app.jwt.sign({ typ: 'staff', sub: String(userId), ver: tokenVersion }, { expiresIn: opts.config.staffTokenTtl }),
       signParticipant: (participantId, sessionId) =>
         app.jwt.sign(
           { typ: 'participant', sub: String(participantId), sid: sessionId },
           { expiresIn: opts.config.participantTokenTtl },
         ),
+      signDevice: (userId) =>
+        app.jwt.sign({ typ: 'device', sub: String(userId), did: randomUUID() }, { expiresIn: '180d' }),
+      device(token) {
+        if (!token) return null;
+        try {
+          const claims = app.jwt.verify<TokenClaims>(token);
+          return claims.typ === 'device' ? { userId: Number(claims.sub), deviceId: String(claims.did) } : null;
+        } catch {
+          return null;
+        }
+      },
       actorFor(token) {
         let claims: TokenClaims & { exp: number };
         try {
@@ -81,7 +106,13 @@ export const authPlugin = fp(
         } catch (err) {
           throw toDomainError(err);
         }
-        return { actor: resolveActor(opts.services, claims), expiresAt: claims.exp * 1000 };
+        // A token that never expires is not one we issued: refuse it.
+        if (typeof claims.exp !== 'number') throw new DomainError('TOKEN_INVALID', 'the token has no expiry');
+        return {
+          actor: resolveActor(opts.services, claims),
+          expiresAt: claims.exp * 1000,
+          ...(claims.typ === 'staff' && { tokenVersion: claims.ver ?? 0 }),
+        };
       },
     };
     app.decorate('tokens', tokens);

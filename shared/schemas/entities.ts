@@ -5,12 +5,15 @@ import {
   FollowUpStatus,
   Id,
   ModerationMode,
+  PanelRole,
   ParticipantGroup,
+  QuestionChannel,
   QuestionStatus,
   RejectReason,
   Role,
   SessionStatus,
 } from './enums';
+import { AUDIENCE_GROUPS } from '../constants';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const IsoDateTime = Type.String({ format: 'date-time' });
@@ -31,6 +34,8 @@ export const PanelMember = Type.Object({
   name: Type.String(),
   title: Nullable(Type.String()),
   agency: Nullable(Type.String()),
+  /** chair, secretary or member: the chair's and the secretary's names go under the minutes' signatures. */
+  role: PanelRole,
   userId: Nullable(Id),
 });
 export type PanelMember = Static<typeof PanelMember>;
@@ -55,8 +60,41 @@ export const Session = Type.Object({
   updatedAt: IsoDateTime,
   startedAt: Nullable(IsoDateTime),
   closedAt: Nullable(IsoDateTime),
+  /** People in the hall as the secretary counted them; null until entered. */
+  attendance: Nullable(Type.Integer()),
+  /** The chair's closing remarks, for the minutes. */
+  closingRemarks: Nullable(Type.String()),
+  /** Participants' contact details are erased this many days after the session closed. */
+  retentionDays: Type.Integer(),
+  /** When they will be erased (null while the session is not closed). */
+  contactsEraseAt: Nullable(IsoDateTime),
+  /** When they were erased, once done. */
+  contactsErasedAt: Nullable(IsoDateTime),
+  /** The organising unit: document headers and numbers come from it. */
+  unitId: Nullable(Id),
+  /** Who the dialogue is with (carry-over between dialogues, statutory deadlines). */
+  audienceGroup: Nullable(Type.Enum(AUDIENCE_GROUPS)),
+  /** Statutory checklist dates (YYYY-MM-DD). */
+  planPublishedAt: Nullable(Type.String()),
+  announcedAt: Nullable(Type.String()),
+  resultsPublishedAt: Nullable(Type.String()),
 });
 export type Session = Static<typeof Session>;
+
+/** What a join code opens, before joining (anyone): enough to know it is the right hall. Drafts are not shown. */
+export const JoinPreview = Type.Object({
+  sessionId: Id,
+  title: Type.String(),
+  audience: Type.String(),
+  place: Nullable(Type.String()),
+  startsAt: IsoDateTime,
+  status: SessionStatus,
+  /** open, live or paused: the join form can be sent. */
+  joinable: Type.Boolean(),
+  /** closed or archived: its public record is at /public/{sessionId}. */
+  ended: Type.Boolean(),
+});
+export type JoinPreview = Static<typeof JoinPreview>;
 
 export const Answer = Type.Object({
   id: Id,
@@ -64,6 +102,8 @@ export const Answer = Type.Object({
   kind: AnswerKind,
   text: Type.String(),
   answeredBy: Nullable(Type.String()),
+  /** The panel seat that answered, when it was a panel member. */
+  panelSeatId: Type.Optional(Nullable(Id)),
   createdAt: IsoDateTime,
   publishedAt: Nullable(IsoDateTime),
 });
@@ -84,7 +124,10 @@ export const FollowUp = Type.Object({
   id: Id,
   questionId: Id,
   sessionId: Id,
+  /** The lead body. */
   agency: Type.String(),
+  /** Bodies that support the lead (phối hợp). */
+  supportingAgencies: Type.Array(Type.String()),
   deadline: Type.String(),
   status: FollowUpStatus,
   overdue: Type.Boolean(),
@@ -107,10 +150,16 @@ export type QuestionFlags = Static<typeof QuestionFlags>;
  */
 export const Question = Type.Object({
   id: Id,
+  /** 1, 2, 3… within the session: the number said aloud and printed in the minutes. */
+  number: Type.Integer({ minimum: 0 }),
   sessionId: Id,
   text: Type.String(),
   status: QuestionStatus,
   anonymous: Type.Boolean(),
+  /** `app` (the phone page), `floor`, `paper`, `hotline` (taken on someone's behalf) or `sms`. */
+  channel: QuestionChannel,
+  /** The linked venue it was asked in; null: the main hall. */
+  venueId: Nullable(Id),
   authorName: Nullable(Type.String()),
   locality: Nullable(Type.String()),
   group: Nullable(ParticipantGroup),
@@ -123,6 +172,10 @@ export const Question = Type.Object({
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
   answeredAt: Nullable(IsoDateTime),
+  /** The field (lĩnh vực) it is classified in (staff only): the desk sets it, its opinion follows. */
+  fieldId: Type.Optional(Nullable(Id)),
+  /** When it was last put on stage (null: never); the desk counts each venue's turns with it. */
+  stagedAt: Type.Optional(Nullable(IsoDateTime)),
   answers: Type.Array(Answer),
   commitments: Type.Array(Commitment),
   followUp: Type.Optional(Nullable(FollowUp)),
@@ -130,6 +183,8 @@ export const Question = Type.Object({
   mine: Type.Optional(Type.Boolean()),
   originalText: Type.Optional(Nullable(Type.String())),
   rejectReason: Type.Optional(Nullable(RejectReason)),
+  /** The moderator's words for a rejection with reason "other" (author and staff only). */
+  rejectNote: Type.Optional(Nullable(Type.String())),
   participantId: Type.Optional(Id),
   briefingNote: Type.Optional(Nullable(Type.String())),
   flags: Type.Optional(QuestionFlags),
@@ -139,8 +194,23 @@ export type Question = Static<typeof Question>;
 export const ParticipantView = Type.Object({
   id: Id,
   sessionId: Id,
+  venueId: Type.Optional(Nullable(Id)),
   displayName: Nullable(Type.String()),
   locality: Nullable(Type.String()),
+  /** Official code of the locality when it was chosen from the list (GET /api/localities). */
+  localityCode: Type.Optional(Nullable(Type.String())),
   group: Nullable(ParticipantGroup),
 });
 export type ParticipantView = Static<typeof ParticipantView>;
+
+/** A linked hall (điểm cầu) of a session, with its own join code. */
+export const Venue = Type.Object({
+  id: Id,
+  sessionId: Id,
+  name: Type.String(),
+  locality: Nullable(Type.String()),
+  code: Type.String(),
+  attendance: Nullable(Type.Integer()),
+  createdAt: IsoDateTime,
+});
+export type Venue = Static<typeof Venue>;

@@ -1,15 +1,19 @@
 import { Type, type Static } from 'typebox';
 import {
   ANSWER_KINDS,
+  AUTHORITY_MODES,
   COMMITMENT_STATUSES,
   FOLLOW_UP_STATUSES,
   MODERATION_ACTIONS,
   MODERATION_MODES,
+  PANEL_ROLES,
   PARTICIPANT_GROUPS,
+  QUESTION_CHANNELS,
   QUESTION_STATUSES,
   REJECT_REASONS,
   ROLES,
   SESSION_STATUSES,
+  TAKEN_CHANNELS,
 } from '../constants';
 
 export * from '../constants';
@@ -52,5 +56,16 @@ export type CommitmentStatus = (typeof COMMITMENT_STATUSES)[number];
 export const ModerationAction = Type.Enum(MODERATION_ACTIONS);
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 
+export const PanelRole = Type.Enum(PANEL_ROLES);
+export type PanelRole = (typeof PANEL_ROLES)[number];
+
+export const AuthorityMode = Type.Enum(AUTHORITY_MODES);
+export type AuthorityMode = (typeof AUTHORITY_MODES)[number];
+
 export type Id = Static<typeof Id>;
 export const Id = Type.Integer({ minimum: 1 });
+
+export const QuestionChannel = Type.Enum(QUESTION_CHANNELS);
+export type QuestionChannel = (typeof QUESTION_CHANNELS)[number];
+export const TakenChannel = Type.Enum(TAKEN_CHANNELS);
+export type TakenChannel = (typeof TAKEN_CHANNELS)[number];

@@ -1,9 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { Answer, Commitment, FollowUp } from './entities';
+import { OPINION_CHANNELS, OPINION_OUTCOMES } from '../constants';
 import {
+  AuthorityMode,
   FollowUpStatus,
   Id,
   ParticipantGroup,
+  QuestionChannel,
   QuestionStatus,
   RejectReason,
   SessionStatus,
@@ -45,6 +48,7 @@ export const FollowUpItem = Type.Object({
   session: Type.Object({ id: Id, title: Type.String(), status: SessionStatus }),
   question: Type.Object({
     id: Id,
+    number: Type.Integer(),
     text: Type.String(),
     status: QuestionStatus,
     trackingCode: Type.String(),
@@ -108,7 +112,25 @@ export const TrackResult = Type.Object({
     answeredAt: Nullable(IsoDateTime),
     rejectReason: Nullable(RejectReason),
   }),
-  session: Type.Object({ id: Id, title: Type.String(), status: SessionStatus, startsAt: IsoDateTime }),
+  /** Null for an opinion the secretariat entered from another channel (reception, letter…). */
+  session: Nullable(Type.Object({ id: Id, title: Type.String(), status: SessionStatus, startsAt: IsoDateTime })),
+  /**
+   * Its place in the opinions register, when it is one: how it was received,
+   * its field and its outcome with the answering document. Never the person.
+   * An entered opinion's `status` reads `answered` once it is answered, else `approved` (received).
+   */
+  opinion: Type.Optional(
+    Nullable(
+      Type.Object({
+        channel: Type.Enum(OPINION_CHANNELS),
+        receivedAt: IsoDateTime,
+        field: Nullable(Type.String()),
+        outcome: Nullable(Type.Enum(OPINION_OUTCOMES)),
+        responseRef: Nullable(Type.String()),
+        answered: Type.Boolean(),
+      }),
+    ),
+  ),
   answers: Type.Array(PublicAnswer),
   commitments: Type.Array(PublicCommitment),
   followUp: Nullable(PublicFollowUp),
@@ -146,6 +168,10 @@ export const PublicQuestion = Type.Object({
   status: QuestionStatus,
   topic: Nullable(Type.String()),
   votes: Type.Integer(),
+  /** Where it was asked: `app` (a phone), `floor`, `paper`, `hotline` or `sms`. */
+  channel: QuestionChannel,
+  /** The linked venue's name; null: the main hall. */
+  venue: Nullable(Type.String()),
   answers: Type.Array(PublicAnswer),
   commitments: Type.Array(PublicCommitment),
   followUp: Nullable(PublicFollowUp),
@@ -179,6 +205,8 @@ export const PublicSessionRecord = Type.Object({
     chair: Nullable(Type.String()),
     panel: Type.Array(Type.Object({ name: Type.String(), title: Nullable(Type.String()), agency: Nullable(Type.String()) })),
   }),
+  /** The linked venues (điểm cầu), in their order; empty for a one-hall session. */
+  venues: Type.Array(Type.Object({ name: Type.String(), locality: Nullable(Type.String()) })),
   questions: Type.Array(PublicQuestion),
   notShown: Type.Object({
     rejected: Type.Object({ total: Type.Integer(), byReason: CountsByReason }),
@@ -190,6 +218,80 @@ export const PublicSessionRecord = Type.Object({
 });
 export type PublicSessionRecord = Static<typeof PublicSessionRecord>;
 
+// ---- minutes and conclusions ------------------------------------------------------
+
+const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', maxLength: 10 });
+
+/** PATCH /api/sessions/:id/minutes-notes (secretary, admin): what the secretary adds to the minutes by hand. */
+export const MinutesNotesBody = Type.Object(
+  {
+    /** People in the hall, counted by the secretary (the phones that joined are another figure). */
+    attendance: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()])),
+    closingRemarks: Type.Optional(Type.Union([Type.String({ maxLength: 20000 }), Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type MinutesNotesBody = Static<typeof MinutesNotesBody>;
+
+export const ConclusionTask = Type.Object(
+  {
+    agency: Type.String({ minLength: 1, maxLength: 200 }),
+    text: Type.String({ minLength: 1, maxLength: 5000 }),
+    deadline: Nullable(IsoDate),
+  },
+  { additionalProperties: false },
+);
+export type ConclusionTask = Static<typeof ConclusionTask>;
+
+/**
+ * Who signs the notice and on whose authority: "TL. CHỦ TỊCH / CHÁNH VĂN
+ * PHÒNG", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH".
+ */
+export const Authority = Type.Object(
+  {
+    mode: AuthorityMode,
+    /** The authority signed for, after the mode: "CHỦ TỊCH", "ỦY BAN NHÂN DÂN". */
+    of: Type.String({ minLength: 1, maxLength: 120 }),
+    /** The signer's position: "CHÁNH VĂN PHÒNG". */
+    position: Type.String({ minLength: 1, maxLength: 120 }),
+    /** The signer's name, printed alone under the signature. */
+    name: Type.String({ maxLength: 120 }),
+  },
+  { additionalProperties: false },
+);
+export type Authority = Static<typeof Authority>;
+
+/** PUT /api/sessions/:id/conclusions (secretary, admin). */
+export const ConclusionsBody = Type.Object(
+  {
+    /** Trích yếu; null for the default. */
+    subject: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    assessment: Type.String({ maxLength: 20000 }),
+    tasks: Type.Array(ConclusionTask, { maxItems: 200 }),
+    recipients: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 60 }),
+    authority: Authority,
+  },
+  { additionalProperties: false },
+);
+export type ConclusionsBody = Static<typeof ConclusionsBody>;
+
+/** GET /api/sessions/:id/conclusions: the saved text, or a draft from the commitments and deferrals. */
+export const Conclusions = Type.Object({
+  sessionId: Id,
+  /** False while nothing has been saved: what is shown is the draft. */
+  saved: Type.Boolean(),
+  subject: Type.String(),
+  defaultSubject: Type.String(),
+  assessment: Type.String(),
+  tasks: Type.Array(ConclusionTask),
+  recipients: Type.Array(Type.String()),
+  authority: Authority,
+  /** The draft as the session's record gives it today, to compare with or start over from. */
+  draft: Type.Object({ tasks: Type.Array(ConclusionTask), recipients: Type.Array(Type.String()) }),
+  updatedAt: Nullable(IsoDateTime),
+});
+export type Conclusions = Static<typeof Conclusions>;
+
 // ---- statistics ------------------------------------------------------------------
 
 export const CountEntry = Type.Object({
@@ -200,6 +302,43 @@ export const CountEntry = Type.Object({
 export type CountEntry = Static<typeof CountEntry>;
 
 /** GET /api/sessions/:id/stats (staff). Counts, largest first within each list, "not said" (null) last. */
+/**
+ * Where every question of a session ended up; the parts add up to
+ * `received`. The minutes, the notice, the statistics and the public record
+ * all count with this one function.
+ */
+export const QuestionOutcomes = Type.Object({
+  received: Type.Integer(),
+  answeredLive: Type.Integer(),
+  deferred: Type.Integer(),
+  rejected: Type.Object({ total: Type.Integer(), byReason: CountsByReason }),
+  merged: Type.Integer(),
+  withdrawn: Type.Integer(),
+  /** Approved but not taken up before the session ended. */
+  notReached: Type.Integer(),
+  /** Never moderated (pre-moderation) before the session ended. */
+  notModerated: Type.Integer(),
+});
+export type QuestionOutcomes = Static<typeof QuestionOutcomes>;
+
+/** Questions by where they came from: by channel, and by venue (the main hall is `venueId: null`). */
+export const SourceCounts = Type.Object({
+  byChannel: Type.Object({ app: Type.Integer(), floor: Type.Integer(), paper: Type.Integer(), hotline: Type.Integer(), sms: Type.Integer() }),
+  byVenue: Type.Array(
+    Type.Object({
+      venueId: Nullable(Id),
+      name: Type.String(),
+      /** Every question received from this venue (the same total as `outcomes.received`, summed). */
+      questions: Type.Integer(),
+      /** Questions of this venue that have been on stage. */
+      onStage: Type.Integer(),
+      /** People in this venue's hall as entered; null until entered (always null for the main hall: see `attendance`). */
+      attendance: Nullable(Type.Integer()),
+    }),
+  ),
+});
+export type SourceCounts = Static<typeof SourceCounts>;
+
 export const SessionStats = Type.Object({
   sessionId: Id,
   participants: Type.Integer(),
@@ -210,7 +349,7 @@ export const SessionStats = Type.Object({
   byGroup: Type.Array(CountEntry),
   byTopic: Type.Array(CountEntry),
   byLocality: Type.Array(CountEntry),
-  /** Answered on the spot (status answered, or a live answer was recorded). */
+  /** Answered on the spot: `outcomes.answeredLive`. */
   takenUpLive: Type.Integer(),
   deferred: Type.Integer(),
   rejected: Type.Object({ total: Type.Integer(), byReason: CountsByReason }),
@@ -223,5 +362,12 @@ export const SessionStats = Type.Object({
     /** Median from deferral to publication of the written answer, in seconds; null before the first one. */
     medianSecondsToWrittenAnswer: Nullable(Type.Number()),
   }),
+  outcomes: QuestionOutcomes,
+  /** People in the hall as the secretary entered them; null until entered. */
+  attendance: Nullable(Type.Integer()),
+  /** The main hall and every linked venue added up (shared/attendance.ts, as the minutes print it); null until one is entered. */
+  attendanceTotal: Type.Optional(Nullable(Type.Integer())),
+  /** By channel and by venue: the same counts the minutes print. */
+  sources: Type.Optional(SourceCounts),
 });
 export type SessionStats = Static<typeof SessionStats>;

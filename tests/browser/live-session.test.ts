@@ -50,7 +50,8 @@ describe('a dialogue session in the browser', { timeout: 60_000 }, () => {
     await page.getByLabel('Mã hội nghị').fill(session.code.toLowerCase());
     await page.getByRole('button', { name: 'Tham gia', exact: true }).click();
     await page.waitForURL(`**/j/${session.code}`);
-    await page.getByRole('heading', { name: 'Tham gia hội nghị' }).waitFor();
+    // The join page names the conference before anything is typed.
+    await page.getByRole('heading', { name: session.title }).waitFor();
     await page.context().close();
   });
 
@@ -225,13 +226,21 @@ describe('a dialogue session in the browser', { timeout: 60_000 }, () => {
     await dupItem.click();
     await moderator.getByLabel('Gộp vào câu số').selectOption(String(questionId));
     await moderator.getByRole('button', { name: 'Gộp', exact: true }).click();
+    // A merge is asked for once more, with what it will do.
+    await moderator.getByText(`Gộp câu #${dup.id} vào câu #${questionId}?`).waitFor();
+    expect(t.db.$client.prepare('select status from questions where id = ?').get(dup.id)).toEqual({ status: 'pending' });
+    await moderator.getByRole('button', { name: 'Gộp', exact: true }).click();
     await dupItem.waitFor({ state: 'detached' });
+    await moderator.getByRole('status').getByText(`Đã gộp câu #${dup.id} vào câu #${questionId}.`).waitFor();
 
     await moderator.locator(`.items [data-question-id="${rude.id}"]`).click();
     await moderator.keyboard.press('r');
     await moderator.getByLabel('Lý do không duyệt').selectOption('abusive');
     await moderator.getByLabel('Lý do không duyệt').press('Enter');
     await moderator.locator(`.items [data-question-id="${rude.id}"]`).waitFor({ state: 'detached' });
+    await moderator.getByRole('status').getByText(new RegExp(`Đã không duyệt câu #${rude.id} — lý do:`)).waitFor();
+    // The confirmation goes by itself.
+    await moderator.getByRole('status').getByText(new RegExp(`Đã không duyệt câu #${rude.id}`)).waitFor({ state: 'detached', timeout: 8000 });
     await moderator.getByRole('tab', { name: /Đã xử lý/ }).click();
     await moderator.locator(`.items [data-question-id="${rude.id}"]`).getByText('Không được duyệt').waitFor();
   });

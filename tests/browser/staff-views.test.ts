@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question, Session } from '../../shared/schemas/entities';
 import { ADMIN_PASSWORD, auth, createSession, createStaff, createTestApp, joinSession, setStatus, type TestApp } from '../helpers/app';
-import { LAPTOP, launchBrowser, newPage, pageErrors, PHONE, screenshot, unexpectedDialogs } from '../helpers/browser';
+import { LAPTOP, launchBrowser, newPage, pageErrors, PHONE, screenshot, signIn, unexpectedDialogs } from '../helpers/browser';
 
 /** The secretariat, the admin, tracking and the public record, in the browser. */
 describe('staff and public views in the browser', { timeout: 60_000 }, () => {
@@ -18,18 +18,14 @@ describe('staff and public views in the browser', { timeout: 60_000 }, () => {
     return res.json() as T;
   };
 
-  const signIn = async (page: Page, username: string, password: string) => {
-    await page.goto('/login');
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill(password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByRole('heading', { name: 'Các hội nghị' }).waitFor();
-  };
-
   beforeAll(async () => {
     t = await createTestApp();
     await t.listen();
-    session = await createSession(t, 'live', { title: 'Đối thoại với nông dân huyện Hàm Yên', moderation: 'post' });
+    session = await createSession(t, 'live', {
+      title: 'Đối thoại với nông dân huyện Hàm Yên',
+      moderation: 'post',
+      panel: [{ name: 'Ông Chẩu Văn Lâm', title: 'Chủ tịch UBND tỉnh' }],
+    });
     const citizen = await joinSession(t, session.code, { displayName: 'Hoàng Văn Thụ', locality: 'Xã Yên Phú', group: 'farmer', contact: '0912 345 678' });
     asked = await inject<Question>('POST', `/api/sessions/${session.id}/questions`, citizen.token, {
       text: 'Giá phân bón tăng cao, tỉnh có chính sách hỗ trợ nông dân không?',
@@ -51,14 +47,16 @@ describe('staff and public views in the browser', { timeout: 60_000 }, () => {
     const page = await newPage(browser, t.url, LAPTOP);
     await signIn(page, sec.user.username, `pw-${sec.user.username}-secret`);
     await page.goto(`/secretariat/${session.id}`);
-    await page.getByRole('button', { name: new RegExp(`#${asked.id}`) }).click();
+    await page.getByRole('button', { name: new RegExp(`#${asked.number}`) }).click();
     await page.getByLabel('Tóm tắt nội dung trả lời').fill('Chủ tịch UBND tỉnh cho biết tỉnh sẽ hỗ trợ 30% giá phân bón vụ đông xuân.');
+    // Who answered is a panel seat, chosen from the list, not typed.
+    await page.getByLabel('Người trả lời').selectOption({ label: 'Ông Chẩu Văn Lâm, Chủ tịch UBND tỉnh' });
     await page.getByRole('button', { name: /Thêm cam kết/ }).click();
     await page.getByLabel('Nội dung cam kết').fill('Ban hành nghị quyết hỗ trợ giá phân bón');
     await page.getByLabel('Cơ quan chịu trách nhiệm').fill('Sở Nông nghiệp và Môi trường');
     await page.getByLabel('Thời hạn').fill('2027-03-31');
     await page.getByRole('button', { name: 'Lưu trả lời' }).click();
-    await page.getByText(`Đã lưu trả lời cho câu #${asked.id}.`).waitFor();
+    await page.getByText(`Đã lưu trả lời cho câu #${asked.number}.`).waitFor();
     await page.locator('.detail').getByText('Ban hành nghị quyết hỗ trợ giá phân bón — Sở Nông nghiệp và Môi trường').waitFor();
     await page.getByRole('button', { name: 'Xem liên hệ người hỏi' }).click();
     await page.getByText('Liên hệ: 0912 345 678').waitFor();
@@ -81,6 +79,57 @@ describe('staff and public views in the browser', { timeout: 60_000 }, () => {
     await page.getByRole('heading', { name: 'Thống kê hội nghị' }).waitFor();
     await page.getByRole('cell', { name: 'Nông dân' }).waitFor();
     await screenshot(page, '22-secretariat-stats');
+    await page.context().close();
+  });
+
+  it('lets the secretariat defer a question with supporting bodies, enter the attendance and write the conclusions', async () => {
+    const sec = await createStaff(t, 'secretary');
+    const citizen = await joinSession(t, session.code, { displayName: 'Lê Thị Mai', locality: 'Xã Yên Phú', group: 'farmer' });
+    const toDefer = await inject<Question>('POST', `/api/sessions/${session.id}/questions`, citizen.token, { text: 'Đề nghị nâng cấp kênh mương nội đồng xã Yên Phú.' });
+    const page = await newPage(browser, t.url, LAPTOP);
+    await signIn(page, sec.user.username, `pw-${sec.user.username}-secret`);
+    await page.goto(`/secretariat/${session.id}`);
+    await page.getByRole('button', { name: new RegExp(`#${toDefer.id}`) }).click();
+    await page.getByText('Chuyển trả lời bằng văn bản', { exact: true }).first().click();
+    await page.getByLabel('Cơ quan chủ trì trả lời').fill('Sở Nông nghiệp và Môi trường');
+    await page.getByLabel('Cơ quan phối hợp').fill('Sở Tài chính\nUBND xã Yên Phú');
+    await page.getByLabel('Hạn trả lời bằng văn bản').fill('2027-02-28');
+    await page.getByRole('button', { name: 'Chuyển trả lời bằng văn bản' }).click();
+    await page.getByText(`Đã chuyển câu #${toDefer.id} trả lời bằng văn bản.`).waitFor();
+    const stored = t.db.$client.prepare('SELECT agency, supporting_agencies FROM follow_ups WHERE question_id = ?').get(toDefer.id);
+    expect(stored).toEqual({ agency: 'Sở Nông nghiệp và Môi trường', supporting_agencies: '["Sở Tài chính","UBND xã Yên Phú"]' });
+
+    await page.getByRole('tab', { name: 'Biên bản và kết luận' }).click();
+    await page.getByLabel('Số người dự tại hội trường').fill('150');
+    await page.getByLabel('Ý kiến kết luận của chủ tọa').fill('Đề nghị các sở trả lời đúng hạn.');
+    await page.getByRole('button', { name: 'Lưu vào biên bản' }).click();
+    await page.getByText('Đã lưu.', { exact: true }).waitFor();
+    // The notice starts as a draft: the deferral is already a task of its lead body.
+    await page.getByText('Bản dự thảo từ các cam kết').waitFor();
+    await expect.poll(() => page.locator('input[id^="t-agency-"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toContain(
+      'Sở Nông nghiệp và Môi trường',
+    );
+    await page.getByLabel('Đánh giá chung').fill('Hội nghị diễn ra dân chủ, thẳng thắn.');
+    await page.getByRole('button', { name: /Thêm nhiệm vụ/ }).click();
+    const last = await page.locator('input[id^="t-agency-"]').count();
+    await page.locator(`#t-agency-${last - 1}`).fill('Sở Y tế');
+    await page.locator(`#t-text-${last - 1}`).fill('Khảo sát xây trạm y tế xã Yên Phú');
+    await page.getByLabel('Hình thức ký').selectOption('KT');
+    await page.getByLabel('Ký thay cho').fill('CHỦ TỊCH');
+    await page.getByLabel('Chức vụ người ký').fill('PHÓ CHỦ TỊCH');
+    await page.getByLabel('Họ và tên người ký').fill('Đặng Văn Minh');
+    await page.getByRole('button', { name: 'Lưu thông báo kết luận' }).click();
+    await page.getByText('Đã lưu thông báo kết luận.').waitFor();
+    await screenshot(page, '24-secretariat-conclusions');
+    const saved = (await t.app.inject({ url: `/api/sessions/${session.id}/conclusions`, headers: auth(sec.token) })).json();
+    expect(saved).toMatchObject({ saved: true, assessment: 'Hội nghị diễn ra dân chủ, thẳng thắn.', authority: { mode: 'KT', of: 'CHỦ TỊCH', position: 'PHÓ CHỦ TỊCH', name: 'Đặng Văn Minh' } });
+    expect(saved.tasks.at(-1)).toEqual({ agency: 'Sở Y tế', text: 'Khảo sát xây trạm y tế xã Yên Phú', deadline: null });
+    const [printable] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Thông báo kết luận (bản in)' }).click()]);
+    await printable.waitForLoadState();
+    const text = await printable.locator('body').innerText();
+    expect(text).toContain('KT. CHỦ TỊCH');
+    expect(text).toContain('Khảo sát xây trạm y tế xã Yên Phú');
+    await printable.close();
     await page.context().close();
   });
 
@@ -112,9 +161,15 @@ describe('staff and public views in the browser', { timeout: 60_000 }, () => {
     await card.getByText('Bản nháp').waitFor();
     await card.getByText('Lê Thị Hồng, Phó Chủ tịch UBND tỉnh').waitFor();
     await card.getByText('10 thg 2, 2027').waitFor();
+    // Each move is asked once more in the page (no browser confirm box), and can be called off.
     await card.getByRole('button', { name: 'Mở nhận câu hỏi' }).click();
+    await card.getByRole('button', { name: 'Hủy' }).click();
+    await card.getByText('Bản nháp').waitFor();
+    await card.getByRole('button', { name: 'Mở nhận câu hỏi' }).click();
+    await card.getByRole('button', { name: 'Xác nhận' }).click();
     await card.getByText('Nhận câu hỏi trước').waitFor();
     await card.getByRole('button', { name: 'Bắt đầu' }).click();
+    await card.getByRole('button', { name: 'Xác nhận' }).click();
     await card.getByText('Đang diễn ra').waitFor();
     await screenshot(page, '25-admin-sessions');
 

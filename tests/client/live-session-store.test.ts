@@ -37,6 +37,7 @@ describe('the LiveSession store against a real server', () => {
   let session: Session;
   let store: Store;
   let other: ClientSocket;
+  let myToken = '';
   const stores: Store[] = [];
 
   beforeAll(async () => {
@@ -45,6 +46,7 @@ describe('the LiveSession store against a real server', () => {
     g.location = new URL(url);
     session = await createSession(t, 'live', { moderation: 'post' });
     const me = await joinSession(t, session.code, { displayName: 'Phạm Thu Trang' });
+    myToken = me.token;
     store = new LiveSession({ token: me.token, sessionId: session.id, audience: 'participant' });
     stores.push(store);
     const them = await joinSession(t, session.code);
@@ -115,6 +117,47 @@ describe('the LiveSession store against a real server', () => {
         .all(session.id) as { id: number }[]
     ).map((r) => r.id);
     expect(store.questions.map((q) => q.id).sort((a, b) => a - b)).toEqual(publicIds);
+  });
+
+  it('says "offline" as soon as the browser knows, though the socket has not noticed yet', async () => {
+    await eventually(() => store.connection === 'connected', 5000, 'connected');
+    const nav = globalThis.navigator as { onLine: boolean };
+    Object.defineProperty(nav, 'onLine', { value: false, configurable: true });
+    (g.window as EventTarget).dispatchEvent(new Event('offline'));
+    try {
+      expect(store.connection).toBe('offline');
+    } finally {
+      Object.defineProperty(nav, 'onLine', { value: true, configurable: true });
+      (g.window as EventTarget).dispatchEvent(new Event('online'));
+    }
+    expect(store.connection).toBe('connected');
+  });
+
+  it('keeps a vote cast while the connection is gone and sends it once it is back', async () => {
+    // Asked by a third person (the other one has used up its questions per minute).
+    const third = await joinSession(t, session.code);
+    const q = (
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/sessions/${session.id}/questions`,
+        headers: { authorization: `Bearer ${third.token}` },
+        payload: { text: 'Đề nghị sửa cầu treo bản Khuổi Phầy' },
+      })
+    ).json() as { id: number };
+    await eventually(() => store.question(q.id), 3000, 'question');
+    // The phone's connection drops (not a server kick): only the store's socket.
+    type ServerSocket = { handshake: { auth: { token?: string } }; conn: { close(): void } };
+    const io = (t.app as unknown as { io: { sockets: { sockets: Map<string, ServerSocket> } } }).io;
+    for (const sock of io.sockets.sockets.values()) if (sock.handshake.auth.token === myToken) sock.conn.close();
+    await eventually(() => store.connection === 'reconnecting', 3000, 'disconnected');
+    await store.toggleVote(q.id); // no throw: kept for later
+    expect(store.myVotes.has(q.id)).toBe(true);
+    expect(store.question(q.id)?.votes).toBe(1);
+    const votes = () => (t.db.$client.prepare('select count(*) n from votes where question_id = ?').get(q.id) as { n: number }).n;
+    expect(votes()).toBe(0);
+    await eventually(() => store.connection === 'connected', 5000, 'reconnected');
+    await eventually(() => votes() === 1, 5000, 'the vote reached the database');
+    await eventually(() => store.question(q.id)?.votes === 1 && store.myVotes.has(q.id), 3000, 'still shown as cast');
   });
 
   it('shows its own question with its tracking code while others only see public ones', async () => {

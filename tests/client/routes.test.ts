@@ -13,10 +13,13 @@ describe('the client route table', () => {
     ['/display/3', 'display', { id: '3' }],
     ['/secretariat/3', 'secretariat', { id: '3' }],
     ['/admin', 'admin', {}],
+    ['/register', 'register', {}],
+    ['/units', 'units', {}],
     ['/track', 'track', {}],
     ['/track/ABCDEFGH23', 'track', { code: 'ABCDEFGH23' }],
     ['/public', 'public', {}],
     ['/public/4', 'public', { id: '4' }],
+    ['/reports/opinions', 'opinionsReport', {}],
   ])('%s → %s', (path, name, params) => {
     expect(match(path)).toEqual({ name, params });
   });

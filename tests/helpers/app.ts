@@ -68,9 +68,23 @@ export async function login(app: App, username: string, password: string): Promi
   return res.json().token as string;
 }
 
+/** Adds users to a session's assigned staff (admin API). */
+export async function assignStaff(t: TestApp, sessionId: number, userIds: number[]): Promise<void> {
+  const current = await t.app.inject({ method: 'GET', url: `/api/sessions/${sessionId}/staff`, headers: auth(t.adminToken) });
+  if (current.statusCode !== 200) throw new Error(`staff list failed: ${current.statusCode} ${current.body}`);
+  const ids = new Set<number>([...(current.json().staff as User[]).map((u) => u.id), ...userIds]);
+  const res = await t.app.inject({ method: 'PUT', url: `/api/sessions/${sessionId}/staff`, headers: auth(t.adminToken), payload: { userIds: [...ids] } });
+  if (res.statusCode !== 200) throw new Error(`assign staff failed: ${res.statusCode} ${res.body}`);
+}
+
 let userSeq = 0;
-/** Creates a staff user through the API and logs in as them. */
-export async function createStaff(t: TestApp, role: Role): Promise<{ user: User; token: string }> {
+/**
+ * Creates a staff user through the API and logs in as them. Unless told
+ * otherwise the user is assigned to every session that exists (and
+ * createSession assigns every staff user to the new session): tests about
+ * one feature work as one team; tests of staff scope pass `{ assign: false }`.
+ */
+export async function createStaff(t: TestApp, role: Role, opts: { assign?: boolean } = {}): Promise<{ user: User; token: string }> {
   const username = `${role}${++userSeq}`;
   const password = `pw-${username}-secret`;
   const res = await t.app.inject({
@@ -80,7 +94,12 @@ export async function createStaff(t: TestApp, role: Role): Promise<{ user: User;
     payload: { username, password, displayName: `Cán bộ ${username}`, role },
   });
   if (res.statusCode !== 201) throw new Error(`create user failed: ${res.statusCode} ${res.body}`);
-  return { user: res.json(), token: await login(t.app, username, password) };
+  const user: User = res.json();
+  if (opts.assign !== false && role !== 'admin') {
+    const sessions = await t.app.inject({ method: 'GET', url: '/api/sessions', headers: auth(t.adminToken) });
+    for (const s of sessions.json() as Session[]) if (s.status !== 'archived') await assignStaff(t, s.id, [user.id]);
+  }
+  return { user, token: await login(t.app, username, password) };
 }
 
 export const sessionBody = (over: Partial<CreateSessionBody> = {}): CreateSessionBody => ({
@@ -96,10 +115,16 @@ export async function createSession(
   t: TestApp,
   status: Session['status'] = 'live',
   over: Partial<CreateSessionBody> = {},
+  opts: { assignAll?: boolean } = {},
 ): Promise<Session> {
   const res = await t.app.inject({ method: 'POST', url: '/api/sessions', headers: auth(t.adminToken), payload: sessionBody(over) });
   if (res.statusCode !== 201) throw new Error(`create session failed: ${res.statusCode} ${res.body}`);
   let session: Session = res.json();
+  if (opts.assignAll !== false) {
+    const users = await t.app.inject({ method: 'GET', url: '/api/users', headers: auth(t.adminToken) });
+    const staffIds = (users.json() as User[]).filter((u) => u.role !== 'admin').map((u) => u.id);
+    if (staffIds.length > 0) await assignStaff(t, session.id, staffIds);
+  }
   const steps: Record<Session['status'], Session['status'][]> = {
     draft: [],
     open: ['open'],

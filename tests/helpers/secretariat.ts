@@ -44,7 +44,8 @@ export async function runSession(t: TestApp): Promise<SecretariatFixture> {
     secretary: 'Bà Lê Thị Thu Hà',
     moderation: 'pre',
     panel: [
-      { name: 'Đồng chí Nguyễn Văn Hùng', title: 'Phó Chủ tịch UBND tỉnh', agency: 'UBND tỉnh Tuyên Quang' },
+      // The leader's account sits in this seat: their answers are attributed to it.
+      { name: 'Đồng chí Nguyễn Văn Hùng', title: 'Phó Chủ tịch UBND tỉnh', agency: 'UBND tỉnh Tuyên Quang', userId: leader.user.id },
       { name: 'Ông Trần Quốc Việt', title: 'Giám đốc', agency: 'Sở Nông nghiệp và Môi trường' },
     ],
   });
@@ -88,14 +89,13 @@ export async function runSession(t: TestApp): Promise<SecretariatFixture> {
   await answer(sec.token, road.id, {
     kind: 'live',
     text: 'Tuyến đường đã có trong kế hoạch đầu tư công năm 2027.',
-    answeredBy: 'Giám đốc Sở Xây dựng',
+    panelSeatId: session.panel[1]!.id,
   });
   await moderate(road.id, { action: 'answered' });
   await moderate(startup.id, { action: 'stage' });
   await answer(leader.token, startup.id, {
     kind: 'live',
     text: 'Tỉnh hỗ trợ lãi suất vay và đất thuê cho dự án của thanh niên.',
-    answeredBy: 'Đồng chí Nguyễn Văn Hùng',
     commitments: [{ text: 'Ban hành hướng dẫn hỗ trợ khởi nghiệp', agency: 'Sở Nông nghiệp và Môi trường', deadline: '2027-03-31' }],
   });
   await moderate(startup.id, { action: 'answered' });

@@ -64,6 +64,7 @@ describe('wire-level fuzzing of the real server process', () => {
   let port: number;
   let token: string;
   let sessionId: number;
+  let code: string;
   let inputs = 0;
 
   beforeAll(async () => {
@@ -71,6 +72,7 @@ describe('wire-level fuzzing of the real server process', () => {
     server = await startServer(data.dir, port);
     const s = await liveSession(server.url);
     sessionId = s.sessionId;
+    code = s.code;
     token = (await joinAs(server.url, s.code, 1)).token;
   });
   afterAll(async () => {
@@ -158,8 +160,11 @@ describe('wire-level fuzzing of the real server process', () => {
     sock.ws.close();
     console.log(`[fuzz-wire] socket frames acknowledged with a code: ${answered}`);
     expect(server.proc.exitCode).toBeNull();
-    // Still serving: a fresh client's event is answered.
-    const fresh = await rawSocket(server.url, token);
+    // Still serving: another person's event is answered. (Not the fuzzed
+    // participant's: its flood budget is spent by design, and reconnecting
+    // does not buy a fresh one.)
+    const other = (await joinAs(server.url, code, 2)).token;
+    const fresh = await rawSocket(server.url, other);
     fresh.ws.send(`421${JSON.stringify(['session:join', { sessionId }])}`);
     const until = Date.now() + 3000;
     while (!fresh.frames.some((x) => x.startsWith('431[')) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));

@@ -134,11 +134,11 @@ describe('npm run backup', () => {
       sqlite.exec(`insert into sessions (title, audience, starts_at, code) values ('Phiên thử', 'Nông dân', '2026-12-01T00:00:00Z', 'ABC123')`);
       sqlite.exec(`insert into participants (session_id) values (1)`);
       const insert = sqlite.prepare(
-        `insert into questions (session_id, participant_id, text, status, tracking_code) values (1, 1, ?, 'approved', ?)`,
+        `insert into questions (session_id, participant_id, number, text, status, tracking_code) values (1, 1, ?, ?, 'approved', ?)`,
       );
       let n = 0;
       const tick = () => {
-        for (let i = 0; i < 20; i++, n++) insert.run(`Câu hỏi ${n}`, `TRACK${String(n).padStart(6, '0')}`);
+        for (let i = 0; i < 20; i++, n++) insert.run(n + 1, `Câu hỏi ${n}`, `TRACK${String(n).padStart(6, '0')}`);
       };
       for (let i = 0; i < 50; i++) tick();
       const timer = setInterval(tick, 2);

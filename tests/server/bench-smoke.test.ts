@@ -13,6 +13,9 @@ describe('benchmark smoke run', () => {
       defaultOptions({
         participants: 50,
         workers: 1,
+        // The raw Engine.IO/Socket.IO phones, and two real socket.io-client observers.
+        client: 'raw',
+        observers: 2,
         joinConcurrency: 16,
         phases: [
           { name: 'questions', durationMs: 1000, votesPerSec: 0, questionsPerSec: 10 },
@@ -36,6 +39,10 @@ describe('benchmark smoke run', () => {
     }
     const c = result.correctness;
     expect(c.serverExitCode).toBe(0);
+    // Every observer's last tally shows what the database holds.
+    expect(c.tallies.checked).toBeGreaterThan(0);
+    expect(c.tallies.mismatches, c.tallies.examples.join('; ')).toBe(0);
+    for (const phase of result.phases) expect(phase.limit, phase.name).toMatch(/^(GENERATOR|SERVER|MACHINE|DISK|neither)/);
     expect(c.questions.acked).toBeGreaterThan(0);
     expect(c.votes.acked).toBeGreaterThan(0);
     expect({ lost: c.questions.lost, duplicated: c.questions.duplicated, extra: c.questions.unacknowledgedInDb }).toEqual({ lost: 0, duplicated: 0, extra: 0 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { distinctAgencies } from '../../server/domain/agencies';
 import { placeNameFrom } from '../../server/domain/reports/place-name';
+import { signatureName } from '../../server/export/format';
 import { median, normalizeTrackingCode } from '../../server/domain/reports/reports.service';
 import { asciiFallback, contentDisposition, exportFileName } from '../../server/export/filename';
 import { orgHeaderLines, orgInText, vnDateWords, vnParts, vnTimeDate } from '../../server/export/format';
@@ -16,6 +18,30 @@ describe('export formatting', () => {
     expect(csvField('dòng 1\ndòng 2')).toBe('"dòng 1\ndòng 2"');
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvField(42)).toBe('42');
+  });
+
+  it('neutralises a formula start after any separator, so no reader splitting on , ; tab or a line break finds a formula', () => {
+    // Excel with Vietnamese regional settings splits on ';'.
+    expect(csvField('x;=1+1')).toBe(`"x;'=1+1"`);
+    expect(csvField(`x;=cmd|' /C calc'!A0`)).toBe(`"x;'=cmd|' /C calc'!A0"`);
+    expect(csvField('a, +84912')).toBe(`"a, '+84912"`);
+    // A tab never leaves in a cell (it becomes a space), so it cannot split one.
+    expect(csvField('a\t@SUM(A1)')).toBe('a @SUM(A1)');
+    expect(csvField('dòng 1\n-2+3')).toBe(`"dòng 1\n'-2+3"`);
+    expect(csvField('Học phí = 0; tăng 5%?')).toBe('"Học phí = 0; tăng 5%?"');
+    for (const [sep, rowSep] of [[';', '\r\n'], [',', '\r\n'], ['\t', '\r\n']] as const) {
+      // Split the whole line as a careless reader would (quotes ignored): no piece starts a formula.
+      const line = ['1', csvField('x;=1+1'), csvField('y,=2+2'), csvField('z\t=3'), csvField('w\n=4')].join(',');
+      for (const cell of line.split(rowSep).join('\n').split(/\n/).flatMap((r) => r.split(sep))) {
+        expect(cell.replace(/^[\s"]+/, ''), `${JSON.stringify(sep)} ${cell}`).not.toMatch(/^[=+\-@]/);
+      }
+    }
+  });
+
+  it('never writes a control character into a CSV cell', () => {
+    const out = csvField('a\u0000b\u0007c\u001bd\u0085e\u009ff\tg\r\nh\u2028i');
+    expect(out).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029]/);
+    expect(out).toBe('"a b c d e f g\nh i"');
   });
 
   it('gives a Vietnamese file name with an ASCII fallback', () => {
@@ -35,8 +61,8 @@ describe('export formatting', () => {
     expect(vnDateWords({ day: 15, month: 12, year: 2026 })).toBe('ngày 15 tháng 12 năm 2026');
     expect(vnDateWords({ day: 9, month: 3, year: 2026 })).toBe('ngày 09 tháng 3 năm 2026');
     expect(vnTimeDate('2026-12-15T01:35:00Z')).toBe('8 giờ 35 phút, ngày 15 tháng 12 năm 2026');
-    expect(closingLine('2026-12-15T04:20:00Z')).toBe('Hội nghị kết thúc vào 11 giờ 20, ngày 15 tháng 12 năm 2026./.');
-    expect(closingLine(null)).toBe('Hội nghị kết thúc vào … giờ …, ngày … tháng … năm …./.');
+    expect(closingLine('2026-12-15T04:20:00Z')).toBe('Hội nghị kết thúc vào 11 giờ 20 phút, ngày 15 tháng 12 năm 2026./.');
+    expect(closingLine(null)).toBe('Hội nghị kết thúc vào … giờ … phút, ngày … tháng … năm …./.');
   });
 
   it('names the agency and its place in full', () => {
@@ -47,6 +73,14 @@ describe('export formatting', () => {
     expect(orgHeaderLines('UBND TỈNH TUYÊN QUANG\nVĂN PHÒNG')).toEqual(['UBND TỈNH TUYÊN QUANG', 'VĂN PHÒNG']);
     expect(orgInText('UBND TỈNH TUYÊN QUANG')).toBe('Ủy ban nhân dân tỉnh Tuyên Quang');
     expect(orgInText('UBND THÀNH PHỐ HÀ NỘI')).toBe('Ủy ban nhân dân thành phố Hà Nội');
+  });
+
+  it('counts a body once however it is typed, and signs with the name alone', () => {
+    expect(distinctAgencies(['Sở A; Công ty B', 'sở a', ' Công  ty B ', '', 'Sở C'], ['Sở C'])).toEqual(['Sở A', 'Công ty B']);
+    expect(signatureName({ name: 'Bà Lê Thị Hạnh, Phó Chánh Văn phòng UBND tỉnh' })).toBe('Lê Thị Hạnh');
+    expect(signatureName({ name: 'Đồng chí Nguyễn Văn Hùng' })).toBe('Nguyễn Văn Hùng');
+    expect(signatureName({ name: 'Ông Vũ Đình Hưng' })).toBe('Vũ Đình Hưng');
+    expect(signatureName(null)).toBeNull();
   });
 
   it('escapes user text for HTML', () => {

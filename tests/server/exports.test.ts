@@ -3,6 +3,7 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, createSession, createStaff, createTestApp, errorCode, type TestApp } from '../helpers/app';
 import { CONTACTS, runSession, type SecretariatFixture } from '../helpers/secretariat';
+import { HEADER_ROW } from '../../server/export/questions.xlsx';
 
 /** "ngày 05 tháng 12 năm 2026" for an instant, in Vietnam; months 1 and 2 keep their zero (Decree 30). */
 function vnDateLine(iso: string): string {
@@ -37,7 +38,7 @@ describe('secretariat exports', () => {
   it('lets only secretaries and admins export', async () => {
     const moderator = await createStaff(t, 'moderator');
     const leader = await createStaff(t, 'leader');
-    for (const file of ['minutes.docx', 'minutes.html', 'conclusions.docx', 'questions.csv', 'questions.xlsx']) {
+    for (const file of ['minutes.docx', 'minutes.html', 'conclusions.docx', 'conclusions.html', 'questions.csv', 'questions.xlsx']) {
       const url = `/api/sessions/${f.session.id}/${file}`;
       expect((await get(url)).statusCode, `${file} anonymous`).toBe(401);
       expect(errorCode(await get(url))).toBe('UNAUTHORIZED');
@@ -120,24 +121,31 @@ describe('secretariat exports', () => {
       'Địa điểm: Hội trường UBND xã Hòa Bình',
       'Thành phần tham dự:',
       'Ông Trần Quốc Việt, Giám đốc, Sở Nông nghiệp và Môi trường',
-      'Công dân tham dự: 4 người (Thanh niên: 2',
-      'Số câu hỏi nhận được: 6 (trả lời trực tiếp tại hội nghị: 2; chuyển trả lời bằng văn bản: 1)',
-      'Chủ trì (chủ tọa): Đồng chí Nguyễn Văn Hùng',
+      // The people in the hall were not entered: a blank to fill; the phones are another figure.
+      'Công dân tham dự: … người; 4 người tham gia qua ứng dụng (thanh niên: 2',
+      // The chair named in the free-text field is the panel's seat of that name, with its title.
+      'Chủ trì (chủ tọa): Đồng chí Nguyễn Văn Hùng, Phó Chủ tịch UBND tỉnh, UBND tỉnh Tuyên Quang.',
       'Thư ký (người ghi biên bản): Bà Lê Thị Thu Hà',
       'Nội dung (theo diễn biến hội nghị):',
-      // Bob's question was taken up first.
-      'Câu hỏi 1. Người hỏi: Trần Văn Bình (Xã Hòa Bình); nhóm: Nông dân.',
+      'Tổng số câu hỏi, ý kiến nhận được: 6; trong đó trả lời trực tiếp tại hội nghị: 2; chuyển trả lời bằng văn bản: 1; không tiếp nhận: 1 (trùng lặp: 1); gộp vào câu hỏi cùng nội dung: 1 (số 5 gộp vào số 1); chưa được xem xét: 1.',
+      // Bob's question was taken up first; every question keeps its number in the session.
+      'Câu hỏi số 2. Người hỏi: Trần Văn Bình (Xã Hòa Bình); nhóm: Nông dân.',
       'Khi nào đường liên xã Hòa Bình – Kim Phú được sửa chữa, nâng cấp?',
-      'Trả lời (Giám đốc Sở Xây dựng): Tuyến đường đã có trong kế hoạch đầu tư công năm 2027.',
-      'Câu hỏi 2. Người hỏi: Nguyễn Thị Lan (Phường Minh Xuân); nhóm: Thanh niên.',
+      'Trả lời (Ông Trần Quốc Việt, Giám đốc): Tuyến đường đã có trong kế hoạch đầu tư công năm 2027.',
+      'Câu hỏi số 1. Người hỏi: Nguyễn Thị Lan (Phường Minh Xuân); nhóm: Thanh niên. Câu hỏi này gộp cả câu hỏi số 5 cùng nội dung.',
       'Tỉnh có chính sách gì hỗ trợ thanh niên khởi nghiệp nông nghiệp công nghệ cao?',
-      'Trả lời (Đồng chí Nguyễn Văn Hùng): Tỉnh hỗ trợ lãi suất vay và đất thuê cho dự án của thanh niên.',
+      'Trả lời (Đồng chí Nguyễn Văn Hùng, Phó Chủ tịch UBND tỉnh): Tỉnh hỗ trợ lãi suất vay và đất thuê cho dự án của thanh niên.',
       'Ban hành hướng dẫn hỗ trợ khởi nghiệp (Sở Nông nghiệp và Môi trường, thời hạn 31/03/2027)',
       'Các câu hỏi chuyển trả lời bằng văn bản:',
-      'Ẩn danh: =HYPERLINK("http://x") Học phí năm học mới có tăng không, thưa lãnh đạo? Cơ quan trả lời: Sở Giáo dục và Đào tạo; thời hạn: 15/01/2027.',
+      'Câu hỏi số 3. Ẩn danh: =HYPERLINK("http://x") Học phí năm học mới có tăng không, thưa lãnh đạo? Cơ quan chủ trì trả lời: Sở Giáo dục và Đào tạo; thời hạn: 15/01/2027.',
+      'Ý kiến kết luận của chủ tọa:',
+      'Biên bản đã được đọc lại cho các thành viên tham dự hội nghị cùng nghe và nhất trí thông qua.',
       'Hội nghị kết thúc vào',
+      // Under a signature, the name alone.
       'THƯ KÝ',
+      '\nLê Thị Thu Hà\n',
       'CHỦ TỌA',
+      '\nNguyễn Văn Hùng\n',
       'Nơi nhận:',
     ];
     let at = -1;
@@ -146,7 +154,11 @@ describe('secretariat exports', () => {
       expect(next, `"${piece}" after position ${at}`).toBeGreaterThan(at);
       at = next;
     }
-    expect(text).toMatch(/Hội nghị kết thúc vào \d{1,2} giờ \d{2}, ngày \d{2} tháng \d{1,2} năm 20\d{2}\.\/\./);
+    // The closing time written as the opening time is.
+    expect(text).toMatch(/Hội nghị kết thúc vào \d{1,2} giờ \d{2} phút, ngày \d{2} tháng \d{1,2} năm 20\d{2}\.\/\./);
+    expect(text).toMatch(/^Thời gian bắt đầu: \d{1,2} giờ \d{2} phút, ngày/m);
+    // The document number carries the issuing body's abbreviation.
+    expect(text).toContain('Số:        /BB-UBND');
     // The anonymous asker stays anonymous; rejected, merged and pending questions are not "content".
     expect(text).not.toContain('Phạm Thị Cúc');
     expect(text).not.toContain('Đường liên xã bao giờ sửa?');
@@ -169,18 +181,25 @@ describe('secretariat exports', () => {
     for (const c of CONTACTS) expect(html).not.toContain(c);
   });
 
-  it('writes the conclusion notice with commitments by agency and the written-answer assignments', async () => {
+  it('drafts the conclusion notice from the commitments and the deferrals while nothing is saved', async () => {
     const res = await get(`/api/sessions/${f.session.id}/conclusions.docx`, f.tokens.sec);
     expect(res.statusCode).toBe(200);
     const xml = await (await JSZip.loadAsync(res.rawPayload)).file('word/document.xml')!.async('string');
     const text = docxText(xml);
     expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
     expect(text).toMatch(/^THÔNG BÁO$/m);
-    expect(text).toContain('Kết luận của chủ tọa tại hội nghị "Đối thoại với thanh niên xã Hòa Bình năm 2026"');
-    expect(text).toContain('Sở Nông nghiệp và Môi trường:');
-    expect(text).toContain('- Ban hành hướng dẫn hỗ trợ khởi nghiệp; thời hạn hoàn thành: 31/03/2027.');
-    expect(text).toContain('Giao Sở Giáo dục và Đào tạo nghiên cứu, trả lời bằng văn bản câu hỏi');
-    expect(text).toContain('thời hạn trước ngày 15/01/2027');
+    expect(text).toContain('Số:        /TB-UBND');
+    // The chair's title, "Hội nghị" once, no quotes.
+    expect(text).toContain('Kết luận của Phó Chủ tịch UBND tỉnh tại Hội nghị đối thoại với thanh niên xã Hòa Bình năm 2026\n');
+    expect(text).toContain('2.1. Sở Nông nghiệp và Môi trường: Ban hành hướng dẫn hỗ trợ khởi nghiệp; thời hạn hoàn thành: trước ngày 31/03/2027.');
+    expect(text).toContain('2.2. Sở Giáo dục và Đào tạo: Chủ trì trả lời bằng văn bản câu hỏi số 3 về giáo dục của công dân');
+    expect(text).toContain('thời hạn hoàn thành: trước ngày 15/01/2027.');
+    // Not a transcript: no citizen's question or official's answer pasted in.
+    expect(text).not.toContain('Học phí năm học mới');
+    expect(text).not.toContain('Tỉnh hỗ trợ lãi suất vay');
+    // Signed by the office on the chair's behalf until the secretariat chooses otherwise.
+    expect(text).toContain('TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\n');
+    expect(text).not.toContain('(Ký, ghi rõ họ tên)');
     expect(text).toContain('Ủy ban nhân dân tỉnh Tuyên Quang thông báo để các cơ quan, đơn vị, cá nhân có liên quan biết, thực hiện./.');
     for (const c of CONTACTS) expect(xml).not.toContain(c);
   });
@@ -194,8 +213,11 @@ describe('secretariat exports', () => {
     const csv = bytes.subarray(3).toString('utf8');
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'STT,Mã câu hỏi,Thời gian gửi,Trạng thái,Lý do không tiếp nhận,Người hỏi,Địa phương,Nhóm,Chủ đề,Nội dung câu hỏi,Nội dung gốc (trước khi biên tập),Lượt ủng hộ,Gộp vào câu hỏi,Giao cho,Trả lời trực tiếp,Trả lời bằng văn bản,Cam kết,Cơ quan trả lời bằng văn bản,Hạn trả lời,Tình trạng theo dõi',
+      'Số câu hỏi,Mã tra cứu,Mã câu hỏi,Thời gian gửi,Trạng thái,Lý do không tiếp nhận,Người hỏi,Địa phương,Nhóm,Chủ đề,Nội dung câu hỏi,Nội dung gốc (trước khi biên tập),Lượt ủng hộ,Gộp vào câu hỏi số,Giao cho,Trả lời trực tiếp,Trả lời bằng văn bản,Cam kết,Cơ quan chủ trì trả lời bằng văn bản,Cơ quan phối hợp,Hạn trả lời,Tình trạng theo dõi,Nguồn câu hỏi,Điểm cầu',
     );
+    // The tracking code and the number in the session link a row to the minutes and to what the citizen holds.
+    expect(lines.find((l) => l.startsWith(`3,${f.q.fees.trackingCode},${f.q.fees.id},`))).toBeDefined();
+    expect(csv).toContain(',15/01/2027,');
     // The formula-like question is text, quoted per RFC 4180 (it holds quotes and a comma).
     expect(csv).toContain(`"'=HYPERLINK(""http://x"") Học phí năm học mới có tăng không, thưa lãnh đạo?"`);
     expect(csv).toContain(`'-5% thuế cho hộ kinh doanh có được không?`);
@@ -215,14 +237,14 @@ describe('secretariat exports', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
-    expect(ws.rowCount).toBe(1 + 6);
-    expect(ws.getRow(1).font?.bold).toBe(true);
-    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    const headers = (ws.getRow(1).values as unknown[]).slice(1);
+    expect(ws.rowCount).toBe(HEADER_ROW + 6);
+    expect(ws.getRow(HEADER_ROW).getCell(1).font?.bold).toBe(true);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: HEADER_ROW });
+    const headers = (ws.getRow(HEADER_ROW).values as unknown[]).slice(1);
     const col = (name: string) => headers.indexOf(name) + 1;
     const byId = new Map<number, ExcelJS.Row>();
     ws.eachRow((row, n) => {
-      if (n > 1) byId.set(Number(row.getCell(col('Mã câu hỏi')).value), row);
+      if (n > HEADER_ROW) byId.set(Number(row.getCell(col('Mã câu hỏi')).value), row);
     });
     expect([...byId.keys()].sort((a, b) => a - b)).toEqual(Object.values(f.q).map((q) => q.id).sort((a, b) => a - b));
     const fees = byId.get(f.q.fees.id)!.getCell(col('Nội dung câu hỏi'));
@@ -231,7 +253,8 @@ describe('secretariat exports', () => {
     expect(String(fees.value)).toContain('HYPERLINK');
     expect(byId.get(f.q.startup.id)!.getCell(col('Cam kết')).value).toContain('Ban hành hướng dẫn hỗ trợ khởi nghiệp – Sở Nông nghiệp và Môi trường, hạn 31/03/2027');
     expect(byId.get(f.q.rejected.id)!.getCell(col('Lý do không tiếp nhận')).value).toBe('Trùng lặp');
-    expect(byId.get(f.q.fees.id)!.getCell(col('Hạn trả lời')).value).toBe('15/01/2027');
+    expect(byId.get(f.q.fees.id)!.getCell(col('Hạn trả lời')).value).toEqual(new Date(Date.UTC(2027, 0, 15)));
+    expect(byId.get(f.q.fees.id)!.getCell(col('Mã tra cứu')).value).toBe(f.q.fees.trackingCode);
     const all = JSON.stringify(ws.getSheetValues());
     for (const c of CONTACTS) expect(all).not.toContain(c);
   });
@@ -241,7 +264,7 @@ describe('secretariat exports', () => {
       .prepare<[number], { after: string }>("SELECT after FROM audit_log WHERE action = 'export.download' AND session_id = ?")
       .all(f.session.id);
     const kinds = new Set(rows.map((r) => JSON.parse(r.after).kind));
-    expect(kinds).toEqual(new Set(['minutes.docx', 'minutes.html', 'conclusions.docx', 'questions.csv', 'questions.xlsx']));
+    expect(kinds).toEqual(new Set(['minutes.docx', 'minutes.html', 'conclusions.docx', 'conclusions.html', 'questions.csv', 'questions.xlsx']));
   });
 
   it('documents every secretariat route in the OpenAPI document', async () => {
@@ -250,6 +273,10 @@ describe('secretariat exports', () => {
       ['/api/sessions/{id}/minutes.docx', 'get'],
       ['/api/sessions/{id}/minutes.html', 'get'],
       ['/api/sessions/{id}/conclusions.docx', 'get'],
+      ['/api/sessions/{id}/conclusions.html', 'get'],
+      ['/api/sessions/{id}/conclusions', 'get'],
+      ['/api/sessions/{id}/conclusions', 'put'],
+      ['/api/sessions/{id}/minutes-notes', 'patch'],
       ['/api/sessions/{id}/questions.csv', 'get'],
       ['/api/sessions/{id}/questions.xlsx', 'get'],
       ['/api/sessions/{id}/stats', 'get'],
@@ -279,9 +306,10 @@ describe('secretariat exports', () => {
     const text = docxText(await (await JSZip.loadAsync(docx.rawPayload)).file('word/document.xml')!.async('string'));
     expect(text).toContain('Đối thoại <script>alert(1)</script> & "trích dẫn"');
     expect(text).toContain('Địa điểm: …');
-    expect(text).toContain('Công dân tham dự: 0 người;');
+    expect(text).toContain('Công dân tham dự: … người.');
+    expect(text).toContain('Chủ trì (chủ tọa): …');
     expect(text).toContain('Không có câu hỏi nào được trả lời trực tiếp tại hội nghị.');
-    expect(text).toContain('Hội nghị kết thúc vào … giờ …, ngày … tháng … năm …./.');
+    expect(text).toContain('Hội nghị kết thúc vào … giờ … phút, ngày … tháng … năm …./.');
     const html = (await get(`/api/sessions/${bare.id}/minutes.html`, f.tokens.sec)).body;
     expect(html).toContain('Đối thoại &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;trích dẫn&quot;');
     expect(html).not.toContain('<script>');

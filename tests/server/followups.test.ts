@@ -112,15 +112,31 @@ describe('written follow-up, from deferral to a published answer', () => {
       method: 'POST',
       url: `/api/questions/${f.q.fees.id}/answers`,
       headers: auth(f.tokens.sec),
-      payload: { kind: 'written', text, answeredBy: 'Sở Giáo dục và Đào tạo' },
+      payload: {
+        kind: 'written',
+        text,
+        commitments: [{ text: 'Miễn học phí cho học sinh vùng khó khăn', agency: 'Sở Giáo dục và Đào tạo', deadline: '2027-02-01' }],
+      },
     });
     expect(recorded.statusCode, recorded.body).toBe(200);
     const pending = (await list(`?sessionId=${f.session.id}`)).json()[0] as FollowUpItem;
     expect(pending.writtenAnswer).toMatchObject({ kind: 'written', text, publishedAt: null });
-    // Not yet published: neither the asker, nor the public, nor the tracking page see it.
-    expect((await asSeenBy(f.participantTokens.carol, f.q.fees.id)).answers).toEqual([]);
-    expect((await asSeenBy(f.participantTokens.bob, f.q.fees.id)).answers).toEqual([]);
+    // The secretariat sees its draft, commitment included.
+    expect((await asSeenBy(f.tokens.sec, f.q.fees.id)).commitments.map((c) => c.text)).toEqual(['Miễn học phí cho học sinh vùng khó khăn']);
+    // Not yet published: neither the asker, nor the public, nor the tracking page, nor the
+    // leader, nor the public record see the answer or the commitment made with it.
+    for (const token of [f.participantTokens.carol, f.participantTokens.bob, f.tokens.leader]) {
+      const seen = await asSeenBy(token, f.q.fees.id);
+      expect(seen.answers).toEqual([]);
+      expect(seen.commitments).toEqual([]);
+    }
     expect((await track(f.q.fees.trackingCode!)).answers).toEqual([]);
+    expect((await track(f.q.fees.trackingCode!)).commitments).toEqual([]);
+    const record = (await t.app.inject({ url: `/api/public/sessions/${f.session.id}` })).json() as { questions: { id: number; commitments: unknown[] }[] };
+    expect(record.questions.find((q) => q.id === f.q.fees.id)!.commitments).toEqual([]);
+    expect(JSON.stringify(record)).not.toContain('Miễn học phí');
+    await eventually(() => carolUpdates.find((q) => q.id === f.q.fees.id), 3000, 'the recording is announced to the asker');
+    const heardBeforePublishing = carolUpdates.length;
 
     const res = await publish(followUp.id);
     expect(res.statusCode, res.body).toBe(200);
@@ -136,13 +152,23 @@ describe('written follow-up, from deferral to a published answer', () => {
       'the asker is told of the published answer',
     );
     expect(pushed.answers.find((a) => a.kind === 'written')!.text).toBe(text);
+    expect(pushed.commitments.map((c) => c.text)).toEqual(['Miễn học phí cho học sinh vùng khó khăn']);
+    // Nothing before publication ever reached the asker's phone.
+    expect(heardBeforePublishing).toBeGreaterThan(0); // the recording itself was announced, shaped for the asker
+    for (const u of carolUpdates.slice(0, heardBeforePublishing)) expect(JSON.stringify(u)).not.toContain('Miễn học phí');
     expect(pushed.followUp).toMatchObject({ status: 'answered' });
     // ...sees it in the session...
     expect((await asSeenBy(f.participantTokens.carol, f.q.fees.id)).answers.map((a) => a.text)).toEqual([text]);
     // ...and on the tracking page.
     const tracked = await track(f.q.fees.trackingCode!);
     expect(tracked.status).toBe('deferred');
-    expect(tracked.answers).toEqual([{ kind: 'written', text, answeredBy: 'Sở Giáo dục và Đào tạo', publishedAt: published.writtenAnswer!.publishedAt }]);
+    // A written answer without a panel seat is the answer of the agency it was deferred to.
+    expect(tracked.answers).toEqual([
+      { kind: 'written', text, answeredBy: 'Sở Giáo dục và Đào tạo tỉnh Tuyên Quang', publishedAt: published.writtenAnswer!.publishedAt },
+    ]);
+    expect(tracked.commitments.map((c) => c.text)).toEqual(['Miễn học phí cho học sinh vùng khó khăn']);
+    const after = (await t.app.inject({ url: `/api/public/sessions/${f.session.id}` })).json() as { questions: { id: number; commitments: { text: string }[] }[] };
+    expect(after.questions.find((q) => q.id === f.q.fees.id)!.commitments.map((c) => c.text)).toEqual(['Miễn học phí cho học sinh vùng khó khăn']);
     expect(tracked.followUp).toMatchObject({ status: 'answered', agency: 'Sở Giáo dục và Đào tạo tỉnh Tuyên Quang', publishedAt: published.publishedAt });
 
     const audit = t.db.$client.prepare<[number], { n: number }>("SELECT count(*) AS n FROM audit_log WHERE action = 'followup.publish' AND entity_id = ?").get(followUp.id)!;

@@ -27,6 +27,40 @@ describe('join', () => {
     expect((await t.app.inject({ url: `/api/sessions/${s.id}`, headers: auth(body.token) })).statusCode).toBe(200);
   });
 
+  it('tells what a code opens before anyone fills anything in, joining nothing', async () => {
+    const live = await createSession(t, 'live', { title: 'Đối thoại với nông dân', place: 'Hội trường xã Yên Phú' });
+    const closed = await createSession(t, 'closed');
+    const draft = await createSession(t, 'draft');
+    const before = (t.db.$client.prepare('select count(*) n from participants').get() as { n: number }).n;
+
+    const ok = await t.app.inject({ url: `/api/join/${live.code.toLowerCase()}` });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({
+      sessionId: live.id,
+      title: 'Đối thoại với nông dân',
+      audience: live.audience,
+      place: 'Hội trường xã Yên Phú',
+      startsAt: live.startsAt,
+      status: 'live',
+      joinable: true,
+      ended: false,
+    });
+    expect(JSON.stringify(ok.json())).not.toContain(live.code); // nothing a staff member alone should see
+
+    const ended = await t.app.inject({ url: `/api/join/${closed.code}` });
+    expect(ended.json()).toMatchObject({ sessionId: closed.id, status: 'closed', joinable: false, ended: true });
+
+    // A draft is not public yet: it reads like a wrong code.
+    for (const code of [draft.code, 'ZZZZZZ']) {
+      const res = await t.app.inject({ url: `/api/join/${code}` });
+      expect(res.statusCode).toBe(404);
+      expect(errorCode(res)).toBe('SESSION_NOT_FOUND');
+      expect(res.body).not.toContain(draft.title);
+    }
+    expect((await t.app.inject({ url: `/api/join/${'A'.repeat(30)}` })).statusCode).toBe(400);
+    expect((t.db.$client.prepare('select count(*) n from participants').get() as { n: number }).n).toBe(before);
+  });
+
   it('answers 404 for an unknown code', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/join', payload: { code: 'ZZZZZZ' } });
     expect(res.statusCode).toBe(404);

@@ -21,7 +21,7 @@ describe('a live session over Socket.IO', () => {
   });
 
   it('runs submit → moderate → vote → tally → stage → answer end to end', async () => {
-    const session = await createSession(t, 'live', { moderation: 'pre' });
+    const session = await createSession(t, 'live', { moderation: 'pre', panel: [{ name: 'Ông Nguyễn Văn An', title: 'Chủ tịch UBND tỉnh' }] });
     const mod = await createStaff(t, 'moderator');
     const sec = await createStaff(t, 'secretary');
     const alice = await joinSession(t, session.code, { displayName: 'Nguyễn Thị Lan', locality: 'Phường Minh Xuân', group: 'youth', contact: 'lan@example.vn' });
@@ -98,7 +98,7 @@ describe('a live session over Socket.IO', () => {
       payload: {
         kind: 'live',
         text: 'Tỉnh hỗ trợ vay vốn ưu đãi đến 500 triệu đồng.',
-        answeredBy: 'Chủ tịch UBND tỉnh',
+        panelSeatId: session.panel[0]!.id,
         commitments: [{ text: 'Ban hành hướng dẫn vay vốn', agency: 'Sở Tài chính', deadline: '2027-03-31' }],
       },
     });
@@ -110,7 +110,7 @@ describe('a live session over Socket.IO', () => {
       2000,
       'bob sees the answer',
     );
-    expect(final.answers[0]).toMatchObject({ kind: 'live', text: 'Tỉnh hỗ trợ vay vốn ưu đãi đến 500 triệu đồng.', answeredBy: 'Chủ tịch UBND tỉnh' });
+    expect(final.answers[0]).toMatchObject({ kind: 'live', text: 'Tỉnh hỗ trợ vay vốn ưu đãi đến 500 triệu đồng.', answeredBy: 'Ông Nguyễn Văn An, Chủ tịch UBND tỉnh' });
     expect(final.commitments[0]).toMatchObject({ agency: 'Sở Tài chính', deadline: '2027-03-31' });
     await eventually(() => bobStage.find((s) => s.questionId === null), 2000, 'stage cleared');
     const row = t.db.$client.prepare('select status, votes from questions where id = ?').get(q.id);

@@ -35,7 +35,7 @@ describe('the public record of a closed session', () => {
     });
     expect(record.questions.map((q) => q.id).sort((a, b) => a - b)).toEqual([f.q.startup.id, f.q.road.id, f.q.fees.id].sort((a, b) => a - b));
     const startup = record.questions.find((q) => q.id === f.q.startup.id)!;
-    expect(startup).toMatchObject({ status: 'answered', topic: 'Khởi nghiệp', answers: [{ kind: 'live', answeredBy: 'Đồng chí Nguyễn Văn Hùng' }] });
+    expect(startup).toMatchObject({ status: 'answered', topic: 'Khởi nghiệp', answers: [{ kind: 'live', answeredBy: 'Đồng chí Nguyễn Văn Hùng, Phó Chủ tịch UBND tỉnh' }] });
     expect(startup.commitments).toHaveLength(1);
     const fees = record.questions.find((q) => q.id === f.q.fees.id)!;
     expect(fees).toMatchObject({ status: 'deferred', answers: [], followUp: { agency: 'Sở Giáo dục và Đào tạo', status: 'assigned' } });

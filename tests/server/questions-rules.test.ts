@@ -22,6 +22,26 @@ describe('question rules over HTTP', () => {
   const list = async (token: string, sessionId: number) =>
     (await t.app.inject({ url: `/api/sessions/${sessionId}/questions`, headers: auth(token) })).json() as Question[];
 
+  it('needs the moderator\'s own words to reject for "other", and shows them to the asker only', async () => {
+    const s = await createSession(t, 'live', { moderation: 'pre' });
+    const asker = await joinSession(t, s.code);
+    const other = await joinSession(t, s.code);
+    const q = (await submit(asker.token, s.id, { text: 'Xin hỏi về lịch cắt điện tuần sau ở thôn Đồng Mới' })).json() as Question;
+    const bare = await moderate(mod.token, q.id, { action: 'reject', reason: 'other' });
+    expect(errorCode(bare)).toBe('INVALID_PAYLOAD');
+    expect((await list(mod.token, s.id)).find((x) => x.id === q.id)!.status).toBe('pending');
+    const words = 'Điện lực huyện sẽ thông báo lịch cắt điện tại nhà văn hóa thôn';
+    const res = await moderate(mod.token, q.id, { action: 'reject', reason: 'other', reasonNote: `  ${words}\u200b ` });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((res.json() as Question).rejectNote).toBe(words);
+    expect((await list(asker.token, s.id)).find((x) => x.id === q.id)).toMatchObject({ status: 'rejected', rejectReason: 'other', rejectNote: words });
+    expect(JSON.stringify(await list(other.token, s.id))).not.toContain(words);
+    // Approving it after all clears the words; a reason other than "other" keeps none.
+    await moderate(mod.token, q.id, { action: 'approve' });
+    const again = await moderate(mod.token, q.id, { action: 'reject', reason: 'off_topic', reasonNote: 'bỏ qua' });
+    expect((again.json() as Question).rejectNote).toBeNull();
+  });
+
   it('shows a pending question only to staff and its author, without anyone\'s contact', async () => {
     const s = await createSession(t, 'live', { moderation: 'pre' });
     const author = await joinSession(t, s.code, { displayName: 'Hà Giang', contact: '0987654321' });

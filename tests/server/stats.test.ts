@@ -31,11 +31,13 @@ describe('session statistics', () => {
       followUps: { total: 1, published: 0, overdue: 0, medianSecondsToWrittenAnswer: null },
       byStatus: { answered: 2, deferred: 1, rejected: 1, merged: 1, pending: 1 },
     });
-    // The anonymous asker counts in the aggregate (staff only), never by name.
+    // Carol asked anonymously: her question counts, but as "not said" — a group or
+    // locality with one question would otherwise point at her.
     expect(s.byGroup).toEqual([
-      { key: 'youth', count: 3 },
       { key: 'farmer', count: 2 },
+      { key: 'youth', count: 2 },
       { key: 'business', count: 1 },
+      { key: null, count: 1 },
     ]);
     expect(s.byTopic).toEqual([
       { key: 'Giáo dục', count: 1 },
@@ -46,7 +48,8 @@ describe('session statistics', () => {
     expect(s.byLocality).toEqual([
       { key: 'Phường Minh Xuân', count: 2 },
       { key: 'Xã Hòa Bình', count: 2 },
-      { key: 'Xã Kim Phú', count: 2 },
+      { key: 'Xã Kim Phú', count: 1 },
+      { key: null, count: 1 },
     ]);
   });
 

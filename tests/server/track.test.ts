@@ -34,7 +34,7 @@ describe('tracking a question by its code', () => {
       status: 'answered',
       question: { text: 'Tỉnh có chính sách gì hỗ trợ thanh niên khởi nghiệp nông nghiệp công nghệ cao?', topic: 'Khởi nghiệp', rejectReason: null },
       session: { id: f.session.id, title: f.session.title, status: 'closed' },
-      answers: [{ kind: 'live', text: 'Tỉnh hỗ trợ lãi suất vay và đất thuê cho dự án của thanh niên.', answeredBy: 'Đồng chí Nguyễn Văn Hùng' }],
+      answers: [{ kind: 'live', text: 'Tỉnh hỗ trợ lãi suất vay và đất thuê cho dự án của thanh niên.', answeredBy: 'Đồng chí Nguyễn Văn Hùng, Phó Chủ tịch UBND tỉnh' }],
       commitments: [{ text: 'Ban hành hướng dẫn hỗ trợ khởi nghiệp', agency: 'Sở Nông nghiệp và Môi trường', deadline: '2027-03-31', status: 'open' }],
       followUp: null,
       mergedInto: null,

@@ -18,7 +18,7 @@ export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
 /** The code of any thrown value, for the dictionaries. */
 export const errorCodeOf = (e: unknown): ClientErrorCode => (isApiError(e) ? e.code : 'INTERNAL');
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 function isErrorBody(v: unknown): v is ApiErrorBody {
   return typeof v === 'object' && v !== null && 'error' in v && typeof (v as ApiErrorBody).error?.code === 'string';
@@ -51,6 +51,11 @@ async function send(method: Method, path: string, token: string | null | undefin
 export async function api<T>(method: Method, path: string, opts: { token?: string | null; body?: unknown } = {}): Promise<T> {
   const res = await send(method, path, opts.token, opts.body);
   return (await res.json()) as T;
+}
+
+/** A call answered with 204 No Content. */
+export async function send204(method: Method, path: string, token: string | null | undefined, body?: unknown): Promise<void> {
+  await send(method, path, token, body);
 }
 
 /**

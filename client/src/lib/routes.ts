@@ -9,8 +9,13 @@ export type RouteName =
   | 'display'
   | 'secretariat'
   | 'admin'
+  | 'audit'
+  | 'register'
+  | 'units'
+  | 'account'
   | 'track'
   | 'public'
+  | 'opinionsReport'
   | 'notFound';
 
 export interface Match {
@@ -28,8 +33,13 @@ const TABLE: [RouteName, RegExp, string[]][] = [
   ['display', /^\/display\/(\d+)\/?$/, ['id']],
   ['secretariat', /^\/secretariat\/(\d+)\/?$/, ['id']],
   ['admin', /^\/admin\/?$/, []],
+  ['audit', /^\/audit\/?$/, []],
+  ['register', /^\/register\/?$/, []],
+  ['units', /^\/units\/?$/, []],
+  ['account', /^\/account\/?$/, []],
   ['track', /^\/track(?:\/([^/]+))?\/?$/, ['code']],
   ['public', /^\/public(?:\/(\d+))?\/?$/, ['id']],
+  ['opinionsReport', /^\/reports\/opinions\/?$/, []],
 ];
 
 export function match(path: string): Match {

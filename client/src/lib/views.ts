@@ -18,8 +18,13 @@ export const viewLoaders: Record<Exclude<RouteName, 'landing' | 'notFound'>, Loa
   display: () => import('../views/display/DisplayView.svelte'),
   secretariat: () => import('../views/secretariat/SecretariatView.svelte'),
   admin: () => import('../views/admin/AdminView.svelte'),
+  audit: () => import('../views/audit/AuditView.svelte'),
+  register: () => import('../views/register/RegisterView.svelte'),
+  units: () => import('../views/admin/UnitsView.svelte'),
+  account: () => import('../views/account/AccountView.svelte'),
   track: () => import('../views/track/TrackView.svelte'),
   public: () => import('../views/public/PublicView.svelte'),
+  opinionsReport: () => import('../views/reports/OpinionsReportView.svelte'),
 };
 
 /** Views drawn edge to edge without the site header (the projector). */

@@ -1,4 +1,4 @@
-import type { SessionSnapshot, VotesTally, StageChanged, Sequenced } from '../../../shared/events';
+import type { ModerationAlert, SessionSnapshot, VotesTally, StageChanged, Sequenced } from '../../../shared/events';
 import type { Question, Session } from '../../../shared/schemas/entities';
 import type { ModeratePayload } from '../../../shared/schemas/requests';
 import type { QuestionStatus } from '../../../shared/schemas/enums';
@@ -10,13 +10,15 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'off
 
 const PUBLIC: readonly QuestionStatus[] = ['approved', 'on_stage', 'answered', 'deferred'];
 /** Handshake failures that no retry will fix: the token must be replaced. */
-const FATAL_AUTH: readonly string[] = ['UNAUTHORIZED', 'TOKEN_EXPIRED', 'TOKEN_INVALID', 'USER_DISABLED'];
+const FATAL_AUTH: readonly string[] = ['UNAUTHORIZED', 'TOKEN_EXPIRED', 'TOKEN_INVALID', 'USER_DISABLED', 'PARTICIPANT_BANNED'];
 
 export interface LiveSessionOptions {
   token: string;
   sessionId: number;
   /** Staff see every question; a participant sees public ones and its own. */
   audience: 'staff' | 'participant';
+  /** The big screen: public questions, never an anonymous asker's identity, whoever signed it in. */
+  asDisplay?: boolean;
 }
 
 /**
@@ -30,8 +32,12 @@ export class LiveSession {
   #questions = $state.raw<ReadonlyMap<number, Question>>(new Map());
   #stage = $state<number | null>(null);
   #myVotes = $state.raw<ReadonlySet<number>>(new Set());
+  /** Participants only: the linked venue they joined by (null: the main hall). */
+  #venue = $state.raw<{ id: number; name: string } | null>(null);
   #fatal = $state<ClientErrorCode | null>(null);
   #loadError = $state<ClientErrorCode | null>(null);
+  /** Staff only: signals for the moderators (vote surges), newest last, the last five. */
+  #alerts = $state.raw<ModerationAlert[]>([]);
 
   #socket: AppSocket;
   #seq = 0;
@@ -39,6 +45,8 @@ export class LiveSession {
   #syncing = false;
   #resyncAgain = false;
   #closed = false;
+  /** Votes cast while the connection was gone (question id → voted): sent again once it is back. */
+  #pendingVotes = new Map<number, boolean>();
   readonly #opts: LiveSessionOptions;
   readonly #onOnline = () => this.#refreshConnState();
 
@@ -48,7 +56,7 @@ export class LiveSession {
     const s = this.#socket;
     s.on('connect', () => {
       this.#conn = 'connected';
-      void this.resync();
+      void this.resync().then(() => this.#flushVotes());
     });
     s.on('disconnect', (reason) => {
       this.#conn = navigator.onLine ? 'reconnecting' : 'offline';
@@ -69,8 +77,16 @@ export class LiveSession {
     s.on('votes:tally', (t) => this.#onTally(t));
     s.on('stage:changed', (c) => this.#onStage(c));
     s.on('session:updated', (x) => this.#onSession(x));
+    s.on('moderation:alert', (a) => (this.#alerts = [...this.#alerts, a].slice(-5)));
     window.addEventListener('online', this.#onOnline);
     window.addEventListener('offline', this.#onOnline);
+  }
+
+  get alerts(): readonly ModerationAlert[] {
+    return this.#alerts;
+  }
+  dismissAlert(alert: ModerationAlert): void {
+    this.#alerts = this.#alerts.filter((a) => a !== alert);
   }
 
   get connection(): ConnectionState {
@@ -90,6 +106,10 @@ export class LiveSession {
   }
   get myVotes(): ReadonlySet<number> {
     return this.#myVotes;
+  }
+  /** The linked venue this participant joined by; null for the main hall (and for staff). */
+  get venue(): { id: number; name: string } | null {
+    return this.#venue;
   }
   /** Set when the token is refused: the view must log in or join again. */
   get fatalError(): ClientErrorCode | null {
@@ -116,8 +136,11 @@ export class LiveSession {
   }
 
   #refreshConnState(): void {
-    if (this.#socket.connected) this.#conn = 'connected';
-    else this.#conn = navigator.onLine ? 'reconnecting' : 'offline';
+    // The browser knows the network is gone long before the socket's
+    // heartbeat times out: say so at once.
+    if (!navigator.onLine) this.#conn = 'offline';
+    else if (this.#socket.connected) this.#conn = 'connected';
+    else this.#conn = 'reconnecting';
   }
 
   /** Replaces all state with a fresh snapshot (on connect, and on any gap). */
@@ -128,7 +151,10 @@ export class LiveSession {
     }
     this.#syncing = true;
     try {
-      const snap = await ask(this.#socket, 'session:join', { sessionId: this.#opts.sessionId });
+      const snap = await ask(this.#socket, 'session:join', {
+        sessionId: this.#opts.sessionId,
+        ...(this.#opts.asDisplay && { as: 'display' as const }),
+      });
       this.#apply(snap);
       this.#loadError = null;
     } catch (e) {
@@ -150,7 +176,13 @@ export class LiveSession {
     this.#questions = new Map(snap.questions.map((q) => [q.id, q]));
     this.#stage = snap.stage;
     this.#seq = snap.seq;
-    if (snap.myVotes) this.#myVotes = new Set(snap.myVotes);
+    this.#venue = snap.venue ?? null;
+    if (snap.myVotes) {
+      const mine = new Set(snap.myVotes);
+      // Votes still waiting to be sent keep showing as cast.
+      for (const [id, on] of this.#pendingVotes) on ? mine.add(id) : mine.delete(id);
+      this.#myVotes = mine;
+    }
   }
 
   /** True when the event may be applied; a gap triggers a resync instead. */
@@ -224,21 +256,52 @@ export class LiveSession {
     return q;
   }
 
-  /** Optimistic: the count moves at once; the ack or the next tally corrects it. */
+  /**
+   * Optimistic: the count moves at once; the ack or the next tally corrects it.
+   * Without a connection (or when the ack times out) the vote is kept and sent
+   * again on reconnect; a vote is idempotent on the server, so a repeat is harmless.
+   */
   async toggleVote(questionId: number): Promise<void> {
     const voted = this.#myVotes.has(questionId);
     const q = this.#questions.get(questionId);
     this.#setMine(questionId, !voted);
     if (q) this.#setVotes({ [questionId]: Math.max(0, q.votes + (voted ? -1 : 1)) });
+    if (!this.#socket.connected) {
+      this.#pendingVotes.set(questionId, !voted);
+      return;
+    }
     try {
       const res = await ask(this.#socket, voted ? 'question:unvote' : 'question:vote', { questionId });
+      this.#pendingVotes.delete(questionId);
       this.#setVotes({ [res.questionId]: res.votes });
     } catch (e) {
+      if (e instanceof ApiError && e.code === 'TIMEOUT') {
+        this.#pendingVotes.set(questionId, !voted);
+        return;
+      }
       this.#setMine(questionId, voted);
       const now = this.#questions.get(questionId);
       if (q && now) this.#setVotes({ [questionId]: q.votes });
       throw e;
     }
+  }
+
+  /** Votes cast while offline, once the connection is back. */
+  async #flushVotes(): Promise<void> {
+    let refused = false;
+    for (const [id, on] of [...this.#pendingVotes]) {
+      if (!this.#socket.connected) return;
+      try {
+        const res = await ask(this.#socket, on ? 'question:vote' : 'question:unvote', { questionId: id });
+        this.#pendingVotes.delete(id);
+        this.#setVotes({ [res.questionId]: res.votes });
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'TIMEOUT') return; // the next reconnect tries again
+        this.#pendingVotes.delete(id);
+        refused = true;
+      }
+    }
+    if (refused) await this.resync();
   }
 
   #setMine(id: number, on: boolean): void {

@@ -56,6 +56,8 @@ export const CODE_PATTERN = /^[A-Z0-9]{6}$/;
 export interface SavedProfile {
   displayName: string;
   locality: string;
+  /** Code of the official unit when the locality was chosen from the list. */
+  localityCode: string | null;
   group: ParticipantGroup | '';
 }
 
@@ -68,10 +70,11 @@ export function loadProfile(): SavedProfile {
     return {
       displayName: typeof v.displayName === 'string' ? v.displayName : '',
       locality: typeof v.locality === 'string' ? v.locality : '',
+      localityCode: typeof v.localityCode === 'string' && /^[0-9]{2}([0-9]{3})?$/.test(v.localityCode) ? v.localityCode : null,
       group: typeof v.group === 'string' && GROUPS.includes(v.group) ? (v.group as ParticipantGroup) : '',
     };
   } catch {
-    return { displayName: '', locality: '', group: '' };
+    return { displayName: '', locality: '', localityCode: null, group: '' };
   }
 }
 

@@ -7,7 +7,7 @@ import { LiveSession } from './live-session.svelte';
  * sends the person back to the login page instead of a silent dead screen.
  * Call during component initialisation.
  */
-export function staffLive(sessionId: () => number): { readonly current: LiveSession | null } {
+export function staffLive(sessionId: () => number, opts: { asDisplay?: boolean } = {}): { readonly current: LiveSession | null } {
   const auth = getAuth();
   const router = getRouter();
   let live = $state.raw<LiveSession | null>(null);
@@ -15,7 +15,7 @@ export function staffLive(sessionId: () => number): { readonly current: LiveSess
   $effect(() => {
     const token = auth.token;
     if (!token) return;
-    const l = new LiveSession({ token, sessionId: sessionId(), audience: 'staff' });
+    const l = new LiveSession({ token, sessionId: sessionId(), audience: 'staff', asDisplay: opts.asDisplay });
     live = l;
     return () => {
       l.close();
@@ -25,7 +25,7 @@ export function staffLive(sessionId: () => number): { readonly current: LiveSess
 
   $effect(() => {
     if (live?.fatalError) {
-      auth.logout();
+      auth.drop();
       router.navigate(`/login?next=${encodeURIComponent(location.pathname)}`, { replace: true });
     }
   });

@@ -3,13 +3,18 @@ import type { Question } from '../../../shared/schemas/entities';
 import type { QuestionStatus } from '../../../shared/schemas/enums';
 import type { AnswerBody, CommitmentUpdateBody } from '../../../shared/schemas/requests';
 import type { Db } from '../../db/client';
+import { portOf } from '../../db/port';
 import { answers, commitments, followUps } from '../../db/schema';
-import { requireStaff, type Actor } from '../actor';
+import { requireStaff, type Actor, type StaffActor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 import { nowIso } from '../clock';
-import { DomainError } from '../errors';
+import { DomainError, fail } from '../errors';
 import type { DomainEvents } from '../events';
 import type { QuestionsService } from '../questions/questions.service';
+import type { SessionsService } from '../sessions/sessions.service';
+import { cleanLine, cleanLineOrNull, cleanMultiline } from '../../../shared/text';
+
+const requireText = (s: string): string => s || fail('INVALID_PAYLOAD', 'the text is empty once invisible characters are removed');
 
 /** Questions that were taken up (or will be, in writing) and so can carry an answer. */
 const ANSWERABLE: readonly QuestionStatus[] = ['approved', 'on_stage', 'answered', 'deferred'];
@@ -19,32 +24,69 @@ export class AnswersService {
     private readonly db: Db,
     private readonly events: DomainEvents,
     private readonly questions: QuestionsService,
+    private readonly sessions: SessionsService,
   ) {}
+
+  /**
+   * Who answered: a seat of the session's panel, never free text. A leader
+   * answers from their own seat; the secretariat names the seat. A written
+   * answer comes from the agency of its follow-up and needs no seat.
+   */
+  private async seatFor(staff: StaffActor, sessionId: number, kind: 'live' | 'written', seatId: number | null | undefined) {
+    const panel = await this.sessions.repo.panelOf([sessionId]);
+    if (staff.role === 'leader') {
+      const own = panel.find((p) => p.userId === staff.userId);
+      if (own) {
+        if (seatId != null && seatId !== own.id) throw new DomainError('PANEL_SEAT_INVALID', 'a leader answers from their own seat');
+        return own;
+      }
+    }
+    if (seatId == null) {
+      if (kind === 'live') throw new DomainError('PANEL_SEAT_REQUIRED', 'name the panel member who answered');
+      return null;
+    }
+    const seat = panel.find((p) => p.id === seatId);
+    if (!seat) throw new DomainError('PANEL_SEAT_INVALID', `seat ${seatId} is not on this session's panel`);
+    return seat;
+  }
 
   /**
    * Records a live answer summary (public at once) or a written answer (kept
    * for the secretariat until published), with any commitments made. Goes on
    * after the session is closed: follow-up is the point of the record.
    */
-  record(actor: Actor, questionId: number, body: AnswerBody): Question {
-    const staff = requireStaff(actor, ['secretary', 'leader', 'admin']);
-    const q = this.questions.repo.byId(questionId);
+  async record(actor: Actor, questionId: number, body: AnswerBody): Promise<Question> {
+    requireStaff(actor, ['secretary', 'leader', 'admin']);
+    const q = await this.questions.repo.byId(questionId);
     if (!q) throw new DomainError('QUESTION_NOT_FOUND');
+    const staff = await this.sessions.requireStaffOf(actor, q.sessionId, ['secretary', 'leader', 'admin']);
+    // Archived: only the written follow-up of deferred questions goes on.
+    if ((await this.sessions.row(q.sessionId)).status === 'archived' && (body.kind !== 'written' || q.status !== 'deferred')) {
+      throw new DomainError('SESSION_ARCHIVED', 'the session is archived: only written answers to deferred questions go on');
+    }
     if (!ANSWERABLE.includes(q.status)) throw new DomainError('ILLEGAL_QUESTION_STATE', `a ${q.status} question cannot be answered`);
     // A written answer is the end of a follow-up: without one there is no
     // agency, deadline or publication step to track it by.
-    if (body.kind === 'written' && !this.db.select({ id: followUps.id }).from(followUps).where(eq(followUps.questionId, questionId)).get()) {
+    const followUp =
+      body.kind === 'written'
+        ? this.db.select({ id: followUps.id, agency: followUps.agency }).from(followUps).where(eq(followUps.questionId, questionId)).get()
+        : undefined;
+    if (body.kind === 'written' && !followUp) {
       throw new DomainError('ILLEGAL_QUESTION_STATE', 'defer the question to written follow-up (agency, deadline) before recording a written answer');
     }
+    const seat = await this.seatFor(staff, q.sessionId, body.kind, body.panelSeatId);
     const now = nowIso();
-    this.db.transaction(() => {
+    await portOf(this.db).tx(async () => {
       const answer = this.db
         .insert(answers)
         .values({
           questionId,
           kind: body.kind,
-          text: body.text.normalize('NFC').trim(),
-          answeredBy: body.answeredBy?.trim() || (staff.role === 'leader' ? staff.displayName : null),
+          text: requireText(cleanMultiline(body.text)),
+          panelSeatId: seat?.id ?? null,
+          // The name as it stood when answered: the record keeps it if the panel changes.
+          // A written answer without a seat comes from the agency it was deferred to.
+          answeredBy: seat ? [seat.name, seat.title].filter(Boolean).join(', ') : (followUp?.agency ?? null),
           authorUserId: staff.userId,
           createdAt: now,
           publishedAt: body.kind === 'live' ? now : null,
@@ -54,14 +96,14 @@ export class AnswersService {
       const made = (body.commitments ?? []).map((c) =>
         this.db
           .insert(commitments)
-          .values({ questionId, answerId: answer.id, text: c.text.trim(), agency: c.agency.trim(), deadline: c.deadline ?? null })
+          .values({ questionId, answerId: answer.id, text: requireText(cleanMultiline(c.text)), agency: requireText(cleanLine(c.agency)), deadline: c.deadline ?? null })
           .returning()
           .get(),
       );
       if (body.kind === 'written') {
         this.db.update(followUps).set({ answerId: answer.id, updatedAt: now }).where(eq(followUps.questionId, questionId)).run();
       }
-      recordAudit(this.db, actor, {
+      await recordAudit(this.db, actor, {
         action: `answer.${body.kind}`,
         entity: 'question',
         entityId: questionId,
@@ -74,24 +116,28 @@ export class AnswersService {
   }
 
   /** Tracks a commitment made at the session: its status, agency, deadline. */
-  updateCommitment(actor: Actor, id: number, body: CommitmentUpdateBody): Question {
+  async updateCommitment(actor: Actor, id: number, body: CommitmentUpdateBody): Promise<Question> {
     requireStaff(actor, ['secretary', 'admin']);
     const before = this.db.select().from(commitments).where(eq(commitments.id, id)).get();
     if (!before) throw new DomainError('NOT_FOUND', `no commitment ${id}`);
-    const q = this.questions.repo.byId(before.questionId)!;
-    this.db.transaction(() => {
+    const q = (await this.questions.repo.byId(before.questionId))!;
+    await this.sessions.requireStaffOf(actor, q.sessionId, ['secretary', 'admin']);
+    if ((await this.sessions.row(q.sessionId)).status === 'archived') {
+      throw new DomainError('SESSION_ARCHIVED', 'the session is archived: its commitments are part of the record');
+    }
+    await portOf(this.db).tx(async () => {
       const after = this.db
         .update(commitments)
         .set({
           ...(body.status !== undefined && { status: body.status }),
-          ...(body.agency !== undefined && { agency: body.agency.trim() }),
+          ...(body.agency !== undefined && { agency: requireText(cleanLine(body.agency)) }),
           ...(body.deadline !== undefined && { deadline: body.deadline }),
           updatedAt: nowIso(),
         })
         .where(eq(commitments.id, id))
         .returning()
         .get();
-      recordAudit(this.db, actor, { action: 'commitment.update', entity: 'commitment', entityId: id, sessionId: q.sessionId, before, after });
+      await recordAudit(this.db, actor, { action: 'commitment.update', entity: 'commitment', entityId: id, sessionId: q.sessionId, before, after });
     });
     this.events.emit('question:changed', { sessionId: q.sessionId, questionId: q.id, created: false, previousStatus: q.status });
     return this.questions.get(actor, q.id);

@@ -14,7 +14,7 @@ export interface AuditEntry {
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
 /** Appends to the audit log. Call inside the transaction that made the change. */
-export function recordAudit(db: Db, actor: Actor, entry: AuditEntry): void {
+export async function recordAudit(db: Db, actor: Actor, entry: AuditEntry): Promise<void> {
   db.insert(auditLog)
     .values({
       ...actorRef(actor),

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../../db/client';
+import { portOf } from '../../db/port';
 import { requireStaff, SYSTEM, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 
@@ -28,12 +29,37 @@ const stamp = (d: Date): string => d.toISOString().replace(/[:.]/g, '-');
 export class BackupService {
   readonly dir: string;
 
+  private readonly keepDays: number;
+  private readonly clock: () => Date;
+
   constructor(
     private readonly sqlite: Database.Database,
     dataDir: string,
     private readonly db?: Db,
+    opts: { keepDays?: number; clock?: () => Date } = {},
   ) {
     this.dir = join(dataDir, 'backups');
+    this.keepDays = opts.keepDays ?? 0;
+    this.clock = opts.clock ?? (() => new Date());
+  }
+
+  /**
+   * Deletes backups older than `keepDays` (they hold contacts the live
+   * database may have erased since); the newest copy always stays. Returns
+   * the files deleted. `keepDays` 0 keeps everything.
+   */
+  prune(now: Date = this.clock()): string[] {
+    if (this.keepDays === 0 || !existsSync(this.dir)) return [];
+    const limit = now.getTime() - this.keepDays * 24 * 60 * 60_000;
+    const files = readdirSync(this.dir).filter((f) => NAME.test(f)).sort().reverse();
+    const gone: string[] = [];
+    for (const file of files.slice(1)) {
+      if (statSync(join(this.dir, file)).mtime.getTime() < limit) {
+        rmSync(join(this.dir, file), { force: true });
+        gone.push(file);
+      }
+    }
+    return gone;
   }
 
   /**
@@ -43,7 +69,10 @@ export class BackupService {
    */
   async create(actor: Actor = SYSTEM, opts: { pagesPerStep?: number | 'all' } = {}): Promise<BackupFile> {
     if (actor !== SYSTEM) requireStaff(actor, ['admin']);
-    mkdirSync(this.dir, { recursive: true });
+    if (!existsSync(this.dir)) {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      chmodSync(this.dir, 0o700);
+    }
     const now = new Date();
     let file = `${PREFIX}${stamp(now)}.db`;
     for (let n = 2; existsSync(join(this.dir, file)); n++) file = `${PREFIX}${stamp(now)}-${n}.db`;
@@ -52,6 +81,9 @@ export class BackupService {
     // listing (or a restore in a hurry) never picks up a half-written copy.
     const partial = `${target}.partial`;
     try {
+      // Owner only from the first byte: a copy holds everything the database does.
+      closeSync(openSync(partial, 'w', 0o600));
+      chmodSync(partial, 0o600);
       const step = opts.pagesPerStep === 'all' ? 0x7fffffff : (opts.pagesPerStep ?? 256);
       await this.sqlite.backup(partial, { progress: () => step });
       // The copy inherits WAL mode; a rollback-journal file is one
@@ -63,6 +95,7 @@ export class BackupService {
       } finally {
         copy.close();
       }
+      chmodSync(partial, 0o600);
       renameSync(partial, target);
     } catch (err) {
       rmSync(partial, { force: true });
@@ -70,8 +103,10 @@ export class BackupService {
     }
     const result: BackupFile = { file, bytes: statSync(target).size, createdAt: now.toISOString() };
     if (this.db && actor !== SYSTEM) {
-      recordAudit(this.db, actor, { action: 'backup.create', entity: 'backup', after: result });
+      const db = this.db;
+      await portOf(db).tx(() => recordAudit(db, actor, { action: 'backup.create', entity: 'backup', after: result }));
     }
+    this.prune();
     return result;
   }
 

@@ -45,26 +45,26 @@ export class FollowUpsRepo {
       }));
   }
 
-  list(filter: { status?: FollowUpRow['status']; sessionId?: number }): FollowUpJoined[] {
+  async list(filter: { status?: FollowUpRow['status']; sessionId?: number }): Promise<FollowUpJoined[]> {
     const conds: SQL[] = [];
     if (filter.status) conds.push(eq(followUps.status, filter.status));
     if (filter.sessionId) conds.push(eq(followUps.sessionId, filter.sessionId));
     return this.select(conds.length ? and(...conds) : undefined);
   }
 
-  byId(id: number): FollowUpJoined | undefined {
+  async byId(id: number): Promise<FollowUpJoined | undefined> {
     return this.select(eq(followUps.id, id))[0];
   }
 
-  update(id: number, patch: Partial<typeof followUps.$inferInsert>): FollowUpRow {
+  async update(id: number, patch: Partial<typeof followUps.$inferInsert>): Promise<FollowUpRow> {
     return this.db.update(followUps).set(patch).where(eq(followUps.id, id)).returning().get();
   }
 
-  publishAnswer(answerId: number, at: string): AnswerRow {
+  async publishAnswer(answerId: number, at: string): Promise<AnswerRow> {
     return this.db.update(answers).set({ publishedAt: at }).where(eq(answers.id, answerId)).returning().get();
   }
 
-  touchQuestion(questionId: number, patch: Partial<typeof questions.$inferInsert>): void {
+  async touchQuestion(questionId: number, patch: Partial<typeof questions.$inferInsert>): Promise<void> {
     this.db.update(questions).set(patch).where(eq(questions.id, questionId)).run();
   }
 }

@@ -2,14 +2,18 @@ import type { FollowUpStatus } from '../../../shared/schemas/enums';
 import type { FollowUpUpdateBody } from '../../../shared/schemas/requests';
 import type { FollowUpItem, FollowUpListQuery } from '../../../shared/schemas/secretariat';
 import type { Db } from '../../db/client';
+import { portOf } from '../../db/port';
 import { requireStaff, type Actor } from '../actor';
+import { distinctAgencies } from '../agencies';
 import { recordAudit } from '../audit/audit.repo';
 import { nowIso } from '../clock';
 import { DomainError } from '../errors';
 import type { DomainEvents } from '../events';
+import type { SessionsService } from '../sessions/sessions.service';
 import { todayInVietnam, toFollowUp } from '../questions/question-view';
 import type { FollowUpRow } from '../questions/questions.repo';
 import { FollowUpsRepo, type FollowUpJoined } from './followups.repo';
+import { cleanLine } from '../../../shared/text';
 
 /** Who works the follow-up: the secretariat (and admins). */
 const WORKERS = ['secretary', 'admin'] as const;
@@ -32,13 +36,16 @@ export function toFollowUpItem(j: FollowUpJoined, today = todayInVietnam()): Fol
     session: j.s,
     question: {
       id: j.q.id,
+      number: j.q.number,
       text: j.q.text,
       status: j.q.status,
       trackingCode: j.q.trackingCode,
       anonymous: j.q.anonymous,
-      authorName: j.author.displayName,
-      locality: j.author.locality,
-      group: j.author.group,
+      // Anonymous stays anonymous in the follow-up list too: the secretariat
+      // reaches the asker through the audited contact lookup, not by name.
+      authorName: j.q.anonymous ? null : j.author.displayName,
+      locality: j.q.anonymous ? null : j.author.locality,
+      group: j.q.anonymous ? null : j.author.group,
       participantId: j.q.participantId,
       hasContact: j.author.hasContact,
     },
@@ -67,37 +74,42 @@ export class FollowUpsService {
   constructor(
     private readonly db: Db,
     private readonly events: DomainEvents,
+    private readonly sessions: SessionsService,
   ) {
     this.repo = new FollowUpsRepo(db);
   }
 
-  list(actor: Actor, query: FollowUpListQuery = {}): FollowUpItem[] {
-    requireStaff(actor);
+  async list(actor: Actor, query: FollowUpListQuery = {}): Promise<FollowUpItem[]> {
+    const scope = await this.sessions.scopeOf(actor);
+    if (query.sessionId !== undefined) await this.sessions.requireStaffOf(actor, query.sessionId);
     const today = todayInVietnam();
     const agency = query.agency ? fold(query.agency.trim()) : '';
     // Agency and overdue are filtered here: Vietnamese case folding is beyond
     // SQLite's lower(), and overdue is derived from today's date in Vietnam.
-    return this.repo
-      .list({ status: query.status, sessionId: query.sessionId })
+    return (await this.repo.list({ status: query.status, sessionId: query.sessionId }))
+      .filter((j) => scope === null || scope.has(j.f.sessionId))
       .map((j) => toFollowUpItem(j, today))
       .filter((i) => !agency || fold(i.agency).includes(agency))
       .filter((i) => query.overdue === undefined || i.overdue === query.overdue);
   }
 
-  get(actor: Actor, id: number): FollowUpItem {
+  async get(actor: Actor, id: number): Promise<FollowUpItem> {
     requireStaff(actor);
-    return toFollowUpItem(this.joined(id));
+    const j = await this.joined(id);
+    await this.sessions.requireStaffOf(actor, j.f.sessionId);
+    return toFollowUpItem(j);
   }
 
-  private joined(id: number): FollowUpJoined {
-    const j = this.repo.byId(id);
+  private async joined(id: number): Promise<FollowUpJoined> {
+    const j = await this.repo.byId(id);
     if (!j) throw new DomainError('FOLLOWUP_NOT_FOUND', `no follow-up ${id}`);
     return j;
   }
 
-  update(actor: Actor, id: number, body: FollowUpUpdateBody): FollowUpItem {
+  async update(actor: Actor, id: number, body: FollowUpUpdateBody): Promise<FollowUpItem> {
     requireStaff(actor, WORKERS);
-    const j = this.joined(id);
+    const j = await this.joined(id);
+    await this.sessions.requireStaffOf(actor, j.f.sessionId, WORKERS);
     const before = j.f;
     const patch: Partial<FollowUpRow> = {};
     if (body.status !== undefined && body.status !== before.status) {
@@ -111,9 +123,13 @@ export class FollowUpsService {
       patch.status = body.status;
     }
     if (body.agency !== undefined) {
-      const agency = body.agency.normalize('NFC').trim();
+      const agency = cleanLine(body.agency);
       if (!agency) throw new DomainError('INVALID_PAYLOAD', 'agency is empty');
       if (agency !== before.agency) patch.agency = agency;
+    }
+    if (body.supportingAgencies !== undefined) {
+      const supporting = JSON.stringify(distinctAgencies(body.supportingAgencies, [patch.agency ?? before.agency]));
+      if (supporting !== before.supportingAgencies) patch.supportingAgencies = supporting;
     }
     if (body.deadline !== undefined && body.deadline !== before.deadline) {
       if (Number.isNaN(Date.parse(`${body.deadline}T00:00:00Z`))) throw new DomainError('INVALID_PAYLOAD', 'deadline is not a date');
@@ -121,22 +137,22 @@ export class FollowUpsService {
     }
     if (Object.keys(patch).length === 0) return toFollowUpItem(j);
     const now = nowIso();
-    this.db.transaction(() => {
-      const after = this.repo.update(id, { ...patch, updatedAt: now });
+    await portOf(this.db).tx(async () => {
+      const after = await this.repo.update(id, { ...patch, updatedAt: now });
       // The question carries the responsible agency too (shown in every view).
-      this.repo.touchQuestion(j.q.id, { updatedAt: now, ...(patch.agency && { agency: patch.agency }) });
-      recordAudit(this.db, actor, {
+      await this.repo.touchQuestion(j.q.id, { updatedAt: now, ...(patch.agency && { agency: patch.agency }) });
+      await recordAudit(this.db, actor, {
         action: 'followup.update',
         entity: 'follow_up',
         entityId: id,
         sessionId: before.sessionId,
-        before: { status: before.status, agency: before.agency, deadline: before.deadline },
-        after: { status: after.status, agency: after.agency, deadline: after.deadline },
+        before: { status: before.status, agency: before.agency, supportingAgencies: before.supportingAgencies, deadline: before.deadline },
+        after: { status: after.status, agency: after.agency, supportingAgencies: after.supportingAgencies, deadline: after.deadline },
       });
     });
     // The asker's view shows the follow-up's agency, deadline and status.
     this.events.emit('question:changed', { sessionId: before.sessionId, questionId: j.q.id, created: false, previousStatus: j.q.status });
-    return toFollowUpItem(this.joined(id));
+    return toFollowUpItem(await this.joined(id));
   }
 
   /**
@@ -145,20 +161,21 @@ export class FollowUpsService {
    * twice changes nothing; a newer written answer recorded since replaces the
    * published one's place as the follow-up's answer and can be published too.
    */
-  publish(actor: Actor, id: number): FollowUpItem {
+  async publish(actor: Actor, id: number): Promise<FollowUpItem> {
     requireStaff(actor, WORKERS);
-    const j = this.joined(id);
+    const j = await this.joined(id);
+    await this.sessions.requireStaffOf(actor, j.f.sessionId, WORKERS);
     if (!j.answer || j.answer.kind !== 'written') {
       throw new DomainError('NO_WRITTEN_ANSWER', 'record a written answer before publishing');
     }
     if (j.answer.publishedAt && j.f.publishedAt && j.f.status === 'answered') return toFollowUpItem(j);
     const now = nowIso();
     const answer = j.answer;
-    this.db.transaction(() => {
-      const published = answer.publishedAt ? answer : this.repo.publishAnswer(answer.id, now);
-      const after = this.repo.update(id, { status: 'answered', publishedAt: now, updatedAt: now });
-      this.repo.touchQuestion(j.q.id, { updatedAt: now });
-      recordAudit(this.db, actor, {
+    await portOf(this.db).tx(async () => {
+      const published = answer.publishedAt ? answer : await this.repo.publishAnswer(answer.id, now);
+      const after = await this.repo.update(id, { status: 'answered', publishedAt: now, updatedAt: now });
+      await this.repo.touchQuestion(j.q.id, { updatedAt: now });
+      await recordAudit(this.db, actor, {
         action: 'followup.publish',
         entity: 'follow_up',
         entityId: id,
@@ -168,6 +185,6 @@ export class FollowUpsService {
       });
     });
     this.events.emit('question:changed', { sessionId: j.f.sessionId, questionId: j.q.id, created: false, previousStatus: j.q.status });
-    return toFollowUpItem(this.joined(id));
+    return toFollowUpItem(await this.joined(id));
   }
 }

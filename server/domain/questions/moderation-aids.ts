@@ -3,7 +3,7 @@
  * order the queue and draw the eye; they never reject anything themselves.
  */
 
-/** Lower case, no diacritics, đ → d, punctuation to spaces. */
+/** Lower case, no diacritics, đ → d, punctuation to spaces (for duplicates and searches, never for abuse). */
 export function fold(text: string): string {
   return text
     .normalize('NFD')
@@ -15,20 +15,37 @@ export function fold(text: string): string {
     .trim();
 }
 
-// Folded forms, matched as whole words or word sequences. Folding makes
-// many innocent words collide (các/cặc, lớn/lồn, đeo/đéo), so only forms
-// that stay offensive without their diacritics are listed: a flag must mean
-// "look at this", not "every second question".
+/** Lower case, NFC, words of letters and digits: diacritics kept (they carry the meaning). */
+function words(text: string): string[] {
+  return text
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+// Diacritics carry meaning in Vietnamese: "đỏ cho" (red for: "cấp sổ đỏ cho
+// các hộ") is not "đồ chó", "các" is not "cặc", "đồ ngủ" is not "đồ ngu".
+// Written words are matched exactly as spelled, diacritics and đ included.
 const ABUSIVE_VI = [
-  'dit me', 'dit moe', 'du ma', 'du me', 'dm', 'dmm', 'dcm', 'vcl', 'vkl', 'vl', 'clgt', 'cmm',
-  'thang cho', 'do ngu', 'oc cho', 'mat day', 'suc vat', 'khon nan', 'do khon', 'do cho',
+  'địt', 'địt mẹ', 'đụ', 'đụ má', 'đụ mẹ', 'đéo', 'lồn', 'cặc', 'buồi', 'đĩ',
+  'thằng chó', 'con chó chết', 'đồ chó', 'đồ ngu', 'ngu như bò', 'ngu như chó', 'óc chó', 'mất dạy',
+  'khốn nạn', 'đồ khốn', 'thằng khốn', 'đồ điên', 'súc sinh', 'đồ súc vật', 'mặt lồn', 'chó má', 'đồ rác rưởi',
+  'câm mồm', 'im mồm',
 ];
-const ABUSIVE_EN = ['fuck', 'fucking', 'shit', 'bitch', 'bastard', 'asshole', 'idiot', 'moron', 'stupid', 'retard', 'cunt', 'dick'];
+// Without diacritics, only forms no ordinary word spells: teen code and
+// abbreviations ("dm", "vcl") and phrases with no innocent reading. Plain
+// "lon", "cac", "deo" are lớn, các, đeo in a text typed without diacritics:
+// never listed.
+const ABUSIVE_PLAIN = ['dm', 'dmm', 'dcm', 'dkm', 'đm', 'đmm', 'đcm', 'vcl', 'vkl', 'vl', 'clgt', 'cmm', 'dit me', 'dit moe', 'dit con me', 'du ma'];
+const ABUSIVE_EN = ['fuck', 'fucking', 'fucked', 'shit', 'bitch', 'bastard', 'asshole', 'idiot', 'idiots', 'moron', 'stupid', 'retard', 'cunt'];
 
-const ABUSIVE = [...ABUSIVE_VI, ...ABUSIVE_EN].map(fold);
+const phrase = (p: string) => words(p).join(' ');
+const ABUSIVE = [...ABUSIVE_VI, ...ABUSIVE_PLAIN, ...ABUSIVE_EN].map(phrase);
 
+/** Whole words or word sequences of the list, spelled as listed (diacritics count). */
 export function looksAbusive(text: string): boolean {
-  const padded = ` ${fold(text)} `;
+  const padded = ` ${words(text).join(' ')} `;
   return ABUSIVE.some((w) => padded.includes(` ${w} `));
 }
 

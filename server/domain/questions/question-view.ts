@@ -1,13 +1,19 @@
 import type { Answer, Commitment, FollowUp, Question } from '../../../shared/schemas/entities';
 import { PUBLIC_QUESTION_STATUSES, type QuestionStatus } from '../../../shared/schemas/enums';
 import type { AnswerRow, CommitmentRow, FollowUpRow, QuestionContext, QuestionWithAuthor } from './questions.repo';
+import { parseAgencyList } from '../agencies';
 
 /**
- * Who a question is shaped for. The public never sees pending or rejected
- * questions of others, anyone's contact, or an anonymous author's identity;
- * the author also gets its tracking code; staff get everything but contact.
+ * Who a question is shaped for.
+ * - `staff`: the desk (moderators, secretaries, admins of the session): everything but contact.
+ * - `panel`: leaders at the podium and the big screen: the public view plus the briefing note;
+ *   never an anonymous author's name, locality or group.
+ * - `public`: other participants: public statuses only, no identity of anonymous authors.
+ * - `author`: the asker, who also gets its tracking code and reject reason.
+ * Outside `staff`, a written answer is shown only once published, and so are
+ * the commitments made with it (a draft stays with the secretariat).
  */
-export type Audience = 'staff' | 'public' | 'author';
+export type Audience = 'staff' | 'panel' | 'public' | 'author';
 
 export const isPublicStatus = (s: QuestionStatus): boolean => PUBLIC_QUESTION_STATUSES.includes(s);
 
@@ -17,6 +23,7 @@ const toAnswer = (a: AnswerRow): Answer => ({
   kind: a.kind,
   text: a.text,
   answeredBy: a.answeredBy ?? null,
+  panelSeatId: a.panelSeatId ?? null,
   createdAt: a.createdAt,
   publishedAt: a.publishedAt ?? null,
 });
@@ -40,6 +47,7 @@ export const toFollowUp = (f: FollowUpRow, today = todayInVietnam()): FollowUp =
   questionId: f.questionId,
   sessionId: f.sessionId,
   agency: f.agency,
+  supportingAgencies: parseAgencyList(f.supportingAgencies),
   deadline: f.deadline,
   status: f.status,
   overdue: f.status !== 'answered' && f.deadline < today,
@@ -50,15 +58,29 @@ export const toFollowUp = (f: FollowUpRow, today = todayInVietnam()): FollowUp =
 
 const EMPTY: QuestionContext = { answers: [], commitments: [], followUp: null };
 
+/** Commitments made with a written answer that is not published yet: drafts of the secretariat. */
+const draftAnswerIds = (ctx: Pick<QuestionContext, 'answers'>): Set<number> =>
+  new Set(ctx.answers.filter((a) => a.publishedAt === null).map((a) => a.id));
+
+/** The commitments anyone outside the secretariat may see: none tied to an unpublished answer. */
+export function publishedCommitments(ctx: Pick<QuestionContext, 'answers' | 'commitments'>): CommitmentRow[] {
+  const drafts = draftAnswerIds(ctx);
+  return ctx.commitments.filter((c) => c.answerId === null || !drafts.has(c.answerId));
+}
+
 export function toQuestionView(q: QuestionWithAuthor, audience: Audience, ctx: QuestionContext = EMPTY): Question {
   const staff = audience === 'staff';
   const hideAuthor = q.anonymous && !staff;
+  const drafts = staff ? null : draftAnswerIds(ctx);
   const view: Question = {
     id: q.id,
+    number: q.number,
     sessionId: q.sessionId,
     text: q.text,
     status: q.status,
     anonymous: q.anonymous,
+    channel: q.channel,
+    venueId: q.venueId ?? null,
     authorName: hideAuthor ? null : (q.author.displayName ?? null),
     locality: hideAuthor ? null : (q.author.locality ?? null),
     group: hideAuthor ? null : (q.author.group ?? null),
@@ -71,22 +93,29 @@ export function toQuestionView(q: QuestionWithAuthor, audience: Audience, ctx: Q
     createdAt: q.createdAt,
     updatedAt: q.updatedAt,
     answeredAt: q.answeredAt ?? null,
+    stagedAt: q.stagedAt ?? null,
     // Written answers stay with the secretariat until published.
     answers: ctx.answers.filter((a) => staff || a.publishedAt !== null).map(toAnswer),
-    commitments: ctx.commitments.map(toCommitment),
+    commitments: ctx.commitments
+      .filter((c) => drafts === null || c.answerId === null || !drafts.has(c.answerId))
+      .map(toCommitment),
     followUp: ctx.followUp ? toFollowUp(ctx.followUp) : null,
   };
   if (audience === 'author') {
     view.mine = true;
     view.trackingCode = q.trackingCode;
     view.rejectReason = q.rejectReason ?? null;
+    view.rejectNote = q.rejectNote ?? null;
   }
+  if (audience === 'panel') view.briefingNote = q.briefingNote ?? null;
   if (staff) {
     view.trackingCode = q.trackingCode;
     view.originalText = q.originalText ?? null;
     view.rejectReason = q.rejectReason ?? null;
+    view.rejectNote = q.rejectNote ?? null;
     view.participantId = q.participantId;
     view.briefingNote = q.briefingNote ?? null;
+    view.fieldId = q.fieldId ?? null;
     view.flags = { abusive: q.flagAbusive, duplicateOf: JSON.parse(q.duplicateOf) as number[] };
   }
   return view;

@@ -51,6 +51,9 @@ export class QuestionsRepo {
   private readonly deleteVoteStmt: Statement<[number, number]>;
   private readonly bumpStmt: Statement<[number, number], { votes: number }>;
   private readonly votesStmt: Statement<[number], { votes: number }>;
+  private readonly venueOfStmt: Statement<[number], { v: number | null }>;
+  private readonly venueNameOfStmt: Statement<[number], { id: number; name: string }>;
+  private readonly nextNumberStmt: Statement<[number], { n: number }>;
 
   constructor(private readonly db: Db) {
     const c = db.$client;
@@ -62,25 +65,30 @@ export class QuestionsRepo {
     this.deleteVoteStmt = c.prepare('DELETE FROM votes WHERE question_id = ? AND participant_id = ?');
     this.bumpStmt = c.prepare('UPDATE questions SET votes = votes + ? WHERE id = ? RETURNING votes');
     this.votesStmt = c.prepare('SELECT votes FROM questions WHERE id = ?');
+    this.venueOfStmt = c.prepare('SELECT venue_id AS v FROM participants WHERE id = ?');
+    // Every participant's session:join asks for it.
+    this.venueNameOfStmt = c.prepare('SELECT v.id AS id, v.name AS name FROM participants p JOIN venues v ON v.id = p.venue_id WHERE p.id = ?');
+    // Every submission asks for it (the unique index on (session_id, number) makes it one index seek).
+    this.nextNumberStmt = c.prepare('SELECT coalesce(max(number), 0) + 1 AS n FROM questions WHERE session_id = ?');
   }
 
-  voteTarget(questionId: number): VoteTarget | undefined {
+  async voteTarget(questionId: number): Promise<VoteTarget | undefined> {
     return this.voteTargetStmt.get(questionId);
   }
 
   /** Adds a vote if absent; returns the new count. Call inside a transaction. */
-  addVote(questionId: number, participantId: number): number {
+  async addVote(questionId: number, participantId: number): Promise<number> {
     const { changes } = this.insertVoteStmt.run(questionId, participantId);
     return changes ? this.bumpStmt.get(1, questionId)!.votes : this.votesStmt.get(questionId)!.votes;
   }
 
-  removeVote(questionId: number, participantId: number): number {
+  async removeVote(questionId: number, participantId: number): Promise<number> {
     const { changes } = this.deleteVoteStmt.run(questionId, participantId);
     return changes ? this.bumpStmt.get(-1, questionId)!.votes : this.votesStmt.get(questionId)!.votes;
   }
 
   /** Copies the source's voters onto the target (each person once) and recounts it. */
-  mergeVotes(sourceId: number, targetId: number): number {
+  async mergeVotes(sourceId: number, targetId: number): Promise<number> {
     this.db.$client
       .prepare('INSERT OR IGNORE INTO votes (question_id, participant_id, created_at) SELECT ?, participant_id, created_at FROM votes WHERE question_id = ?')
       .run(targetId, sourceId);
@@ -89,7 +97,39 @@ export class QuestionsRepo {
       .get(targetId, targetId)!.votes;
   }
 
-  votedBy(sessionId: number, participantId: number): number[] {
+  /**
+   * Takes away every vote of one participant and recounts the questions it
+   * had voted for (merge targets included: a merge copies voters). Returns
+   * the new counts. Call inside a transaction.
+   */
+  async removeAllVotesOf(participantId: number): Promise<{ questionId: number; votes: number }[]> {
+    const c = this.db.$client;
+    const ids = c
+      .prepare<[number], { id: number }>('SELECT question_id AS id FROM votes WHERE participant_id = ?')
+      .all(participantId)
+      .map((r) => r.id);
+    c.prepare('DELETE FROM votes WHERE participant_id = ?').run(participantId);
+    const recount = c.prepare<[number, number], { votes: number }>(
+      'UPDATE questions SET votes = (SELECT count(*) FROM votes WHERE question_id = ?) WHERE id = ? RETURNING votes',
+    );
+    return ids.map((id) => ({ questionId: id, votes: recount.get(id, id)!.votes }));
+  }
+
+  /** Every question of this participant becomes anonymous (its author's data was erased). */
+  async makeAnonymous(participantId: number): Promise<void> {
+    this.db.update(questions).set({ anonymous: true }).where(eq(questions.participantId, participantId)).run();
+  }
+
+  /** Ids and statuses of one participant's questions. */
+  async ofParticipant(participantId: number): Promise<{ id: number; sessionId: number; status: QuestionRow['status'] }[]> {
+    return this.db
+      .select({ id: questions.id, sessionId: questions.sessionId, status: questions.status })
+      .from(questions)
+      .where(eq(questions.participantId, participantId))
+      .all();
+  }
+
+  async votedBy(sessionId: number, participantId: number): Promise<number[]> {
     return this.db.$client
       .prepare<[number, number], { id: number }>(
         'SELECT v.question_id AS id FROM votes v JOIN questions q ON q.id = v.question_id WHERE q.session_id = ? AND v.participant_id = ?',
@@ -98,11 +138,17 @@ export class QuestionsRepo {
       .map((r) => r.id);
   }
 
-  byId(id: number): QuestionRow | undefined {
+  /** Current vote counts of a session's questions (all of them, or these ids), with their status. */
+  async voteCounts(sessionId: number, ids?: readonly number[]): Promise<{ id: number; votes: number; status: QuestionRow['status'] }[]> {
+    const where = ids ? and(eq(questions.sessionId, sessionId), inArray(questions.id, [...ids])) : eq(questions.sessionId, sessionId);
+    return this.db.select({ id: questions.id, votes: questions.votes, status: questions.status }).from(questions).where(where).all();
+  }
+
+  async byId(id: number): Promise<QuestionRow | undefined> {
     return this.db.select().from(questions).where(eq(questions.id, id)).get();
   }
 
-  withAuthor(id: number): QuestionWithAuthor | undefined {
+  async withAuthor(id: number): Promise<QuestionWithAuthor | undefined> {
     const r = this.db
       .select(withAuthorColumns)
       .from(questions)
@@ -112,7 +158,7 @@ export class QuestionsRepo {
     return r && toWithAuthor(r);
   }
 
-  listWithAuthor(sessionId: number): QuestionWithAuthor[] {
+  async listWithAuthor(sessionId: number): Promise<QuestionWithAuthor[]> {
     return this.db
       .select(withAuthorColumns)
       .from(questions)
@@ -123,7 +169,19 @@ export class QuestionsRepo {
       .map(toWithAuthor);
   }
 
-  byClientId(participantId: number, clientId: string): QuestionRow | undefined {
+  /** One participant's questions in a session, oldest first. */
+  async listWithAuthorBy(sessionId: number, participantId: number): Promise<QuestionWithAuthor[]> {
+    return this.db
+      .select(withAuthorColumns)
+      .from(questions)
+      .innerJoin(participants, eq(participants.id, questions.participantId))
+      .where(and(eq(questions.sessionId, sessionId), eq(questions.participantId, participantId)))
+      .orderBy(asc(questions.id))
+      .all()
+      .map(toWithAuthor);
+  }
+
+  async byClientId(participantId: number, clientId: string): Promise<QuestionRow | undefined> {
     return this.db
       .select()
       .from(questions)
@@ -132,7 +190,7 @@ export class QuestionsRepo {
   }
 
   /** Recent questions of the session that a new one may duplicate. */
-  recentComparable(sessionId: number, limit: number): { id: number; text: string }[] {
+  async recentComparable(sessionId: number, limit: number): Promise<{ id: number; text: string }[]> {
     return this.db
       .select({ id: questions.id, text: questions.text })
       .from(questions)
@@ -142,20 +200,41 @@ export class QuestionsRepo {
       .all();
   }
 
-  insert(row: NewQuestionRow): QuestionRow {
+  /** The session a linked venue belongs to, if the venue exists. */
+  async sessionOfVenue(venueId: number): Promise<number | undefined> {
+    return this.db.$client.prepare<[number], { s: number }>('SELECT session_id AS s FROM venues WHERE id = ?').get(venueId)?.s;
+  }
+
+  /** The next number within the session (the unique index makes a race fail, not duplicate). */
+  async nextNumber(sessionId: number): Promise<number> {
+    return this.nextNumberStmt.get(sessionId)!.n;
+  }
+
+  async insert(row: NewQuestionRow): Promise<QuestionRow> {
     return this.db.insert(questions).values(row).returning().get();
   }
 
-  update(id: number, patch: Partial<NewQuestionRow>): QuestionRow {
+  async update(id: number, patch: Partial<NewQuestionRow>): Promise<QuestionRow> {
     return this.db.update(questions).set(patch).where(eq(questions.id, id)).returning().get();
   }
 
-  trackingCodeTaken(code: string): boolean {
-    return Boolean(this.db.select({ id: questions.id }).from(questions).where(eq(questions.trackingCode, code)).get());
+  /** The venue a participant joined by (null: the main hall). */
+  async venueOfParticipant(participantId: number): Promise<number | null> {
+    return this.venueOfStmt.get(participantId)?.v ?? null;
+  }
+
+  /** The linked venue a participant joined by, with its name (undefined: the main hall). */
+  async venueNameOfParticipant(participantId: number): Promise<{ id: number; name: string } | undefined> {
+    return this.venueNameOfStmt.get(participantId);
+  }
+
+  /** The person a question is taken for (floor, paper, hotline, SMS): a participant row without a token. */
+  async insertProxyParticipant(row: typeof participants.$inferInsert): Promise<number> {
+    return this.db.insert(participants).values(row).returning({ id: participants.id }).get().id;
   }
 
   /** Answers, commitments and follow-ups for the given questions, grouped by question. */
-  contextFor(questionIds: number[]): Map<number, QuestionContext> {
+  async contextFor(questionIds: number[]): Promise<Map<number, QuestionContext>> {
     const out = new Map<number, QuestionContext>();
     if (questionIds.length === 0) return out;
     for (const id of questionIds) out.set(id, { answers: [], commitments: [], followUp: null });
@@ -172,13 +251,13 @@ export class QuestionsRepo {
     return out;
   }
 
-  insertFollowUp(row: typeof followUps.$inferInsert): FollowUpRow {
+  async insertFollowUp(row: typeof followUps.$inferInsert): Promise<FollowUpRow> {
     return this.db
       .insert(followUps)
       .values(row)
       .onConflictDoUpdate({
         target: followUps.questionId,
-        set: { agency: row.agency, deadline: row.deadline, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))` },
+        set: { agency: row.agency, supportingAgencies: row.supportingAgencies ?? '[]', deadline: row.deadline, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))` },
       })
       .returning()
       .get();

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { participants, questions, sessions } from '../../db/schema';
+import { participants, questions, sessions, venues } from '../../db/schema';
+import type { VenueRow } from '../venues/venues.repo';
 import type { ParticipantGroup, QuestionStatus } from '../../../shared/schemas/enums';
 import type { QuestionContext, QuestionsRepo, QuestionWithAuthor } from '../questions/questions.repo';
 import type { PanelRow, SessionRow, SessionsRepo } from '../sessions/sessions.repo';
@@ -13,6 +14,7 @@ export interface SessionRecord {
   panel: PanelRow[];
   participants: { total: number; byGroup: { group: ParticipantGroup | null; count: number }[] };
   questions: RecordQuestion[];
+  venues: VenueRow[];
 }
 
 /** Read-only queries behind the minutes, lists, statistics and public pages. */
@@ -23,25 +25,33 @@ export class ReportsRepo {
     private readonly questionsRepo: QuestionsRepo,
   ) {}
 
-  load(session: SessionRow): SessionRecord {
+  async load(session: SessionRow): Promise<SessionRecord> {
     const byGroup = this.db
       .select({ group: participants.group, count: sql<number>`count(*)` })
       .from(participants)
-      .where(eq(participants.sessionId, session.id))
+      // The people who joined on their phones: not those a question was taken for (floor, paper, hotline, SMS).
+      .where(
+        and(
+          eq(participants.sessionId, session.id),
+          sql`${participants.id} NOT IN (SELECT ${questions.participantId} FROM ${questions} WHERE ${questions.sessionId} = ${session.id} AND ${questions.channel} <> 'app')`,
+        ),
+      )
       .groupBy(participants.group)
       .all();
-    const list = this.questionsRepo.listWithAuthor(session.id);
-    const ctx = this.questionsRepo.contextFor(list.map((q) => q.id));
+    const list = await this.questionsRepo.listWithAuthor(session.id);
+    const ctx = await this.questionsRepo.contextFor(list.map((q) => q.id));
+    const panel = await this.sessionsRepo.panelOf([session.id]);
     return {
       session,
-      panel: this.sessionsRepo.panelOf([session.id]),
+      panel,
       participants: { total: byGroup.reduce((n, g) => n + g.count, 0), byGroup },
       questions: list.map((q) => ({ ...q, ctx: ctx.get(q.id) ?? { answers: [], commitments: [], followUp: null } })),
+      venues: this.db.select().from(venues).where(eq(venues.sessionId, session.id)).orderBy(asc(venues.position), asc(venues.id)).all(),
     };
   }
 
   /** Closed and archived sessions with how many questions their public record shows. */
-  publicSessions(publicStatuses: readonly QuestionStatus[]): { session: SessionRow; questionCount: number }[] {
+  async publicSessions(publicStatuses: readonly QuestionStatus[]): Promise<{ session: SessionRow; questionCount: number }[]> {
     const rows = this.db
       .select()
       .from(sessions)
@@ -59,13 +69,13 @@ export class ReportsRepo {
     return rows.map((session) => ({ session, questionCount: bySession.get(session.id) ?? 0 }));
   }
 
-  questionWithContext(id: number): RecordQuestion | undefined {
-    const q = this.questionsRepo.withAuthor(id);
+  async questionWithContext(id: number): Promise<RecordQuestion | undefined> {
+    const q = await this.questionsRepo.withAuthor(id);
     if (!q) return undefined;
-    return { ...q, ctx: this.questionsRepo.contextFor([id]).get(id) ?? { answers: [], commitments: [], followUp: null } };
+    return { ...q, ctx: (await this.questionsRepo.contextFor([id])).get(id) ?? { answers: [], commitments: [], followUp: null } };
   }
 
-  questionIdByTrackingCode(code: string): number | undefined {
+  async questionIdByTrackingCode(code: string): Promise<number | undefined> {
     return this.db.select({ id: questions.id }).from(questions).where(eq(questions.trackingCode, code)).get()?.id;
   }
 }

@@ -1,13 +1,18 @@
 import type { User } from '../../../shared/schemas/entities';
-import type { CreateUserBody, LoginBody, UpdateUserBody } from '../../../shared/schemas/requests';
+import type { ChangePasswordBody, CreateUserBody, LoginBody, UpdateUserBody } from '../../../shared/schemas/requests';
 import type { Db } from '../../db/client';
+import { portOf } from '../../db/port';
 import { requireStaff, SYSTEM, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 import { nowIso } from '../clock';
-import { DomainError } from '../errors';
+import { DomainError, fail } from '../errors';
 import type { DomainEvents } from '../events';
+import { HashGate } from './login-guard';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
 import { UsersRepo, type UserRow } from './users.repo';
+import { cleanLine, cleanLineOrNull } from '../../../shared/text';
+
+const requireName = (s: string): string => s || fail('INVALID_PAYLOAD', 'the name is empty once invisible characters are removed');
 
 export const toUser = (u: UserRow): User => ({
   id: u.id,
@@ -29,54 +34,115 @@ export class UsersService {
   constructor(
     private readonly db: Db,
     private readonly events: DomainEvents,
+    private readonly hashGate = new HashGate(2),
   ) {
     this.repo = new UsersRepo(db);
   }
 
-  /** Checks a password. Unknown user and wrong password look the same from outside. */
-  async login(body: LoginBody): Promise<User> {
-    const row = this.repo.byUsername(body.username);
-    const ok = await verifyPassword(body.password, row?.passwordHash ?? (await dummyPasswordHash()));
-    if (!row || !ok) throw new DomainError('INVALID_CREDENTIALS', 'wrong username or password');
-    if (row.disabled) throw new DomainError('USER_DISABLED', 'this account is disabled');
-    return toUser(row);
+  /**
+   * Checks a password. Unknown user and wrong password look the same from
+   * outside. The hash waits for no one: with every hashing slot taken the
+   * answer is SERVER_BUSY at once (`knownDevice` may use one more slot).
+   * Every attempt that was checked, good or bad, is on the audit log (never
+   * the password). Returns the token version a new token must carry.
+   */
+  async login(body: LoginBody, opts: { from?: string; knownDevice?: boolean } = {}): Promise<{ user: User; tokenVersion: number }> {
+    const from = opts.from;
+    const row = await this.repo.byUsername(body.username);
+    const ok = await this.hashGate.run(opts.knownDevice ?? false, async () =>
+      verifyPassword(body.password, row?.passwordHash ?? (await dummyPasswordHash())),
+    );
+    // After the hash, never around it: a transaction holds the one connection.
+    const attempt = (outcome: string) =>
+      portOf(this.db).tx(() =>
+        recordAudit(this.db, row && ok ? { kind: 'staff', userId: row.id, role: row.role, displayName: row.displayName } : { kind: 'anonymous' }, {
+          action: `auth.login.${outcome}`,
+          entity: 'user',
+          entityId: row?.id ?? null,
+          after: { username: body.username.slice(0, 120), ...(from && { from }) },
+        }),
+      );
+    if (!row || !ok) {
+      await attempt('failed');
+      throw new DomainError('INVALID_CREDENTIALS', 'wrong username or password');
+    }
+    if (row.disabled) {
+      await attempt('disabled');
+      throw new DomainError('USER_DISABLED', 'this account is disabled');
+    }
+    await attempt('ok');
+    return { user: toUser(row), tokenVersion: row.tokenVersion };
   }
 
-  /** The user behind a staff token, if it may still act. */
+  /** Ends every token of this user issued so far (this one included). */
+  async logout(actor: Actor): Promise<void> {
+    const staff = requireStaff(actor);
+    await portOf(this.db).tx(async () => {
+      await this.repo.bumpTokenVersion(staff.userId);
+      await recordAudit(this.db, actor, { action: 'auth.logout', entity: 'user', entityId: staff.userId });
+    });
+    this.events.emit('user:revoked', { userId: staff.userId });
+  }
+
+  /** A staff member changes their own password; every older token stops working. */
+  async changePassword(actor: Actor, body: ChangePasswordBody): Promise<void> {
+    const staff = requireStaff(actor);
+    const row = await this.repo.byId(staff.userId);
+    if (!row) throw new DomainError('USER_NOT_FOUND');
+    if (!(await verifyPassword(body.currentPassword, row.passwordHash))) {
+      throw new DomainError('WRONG_PASSWORD', 'the current password is not right');
+    }
+    const passwordHash = await hashPassword(body.newPassword);
+    await portOf(this.db).tx(async () => {
+      await this.repo.update(staff.userId, { passwordHash, updatedAt: nowIso() });
+      await this.repo.bumpTokenVersion(staff.userId);
+      await recordAudit(this.db, actor, { action: 'user.password', entity: 'user', entityId: staff.userId, after: { passwordChanged: true } });
+    });
+    this.events.emit('user:revoked', { userId: staff.userId });
+  }
+
+  /** The id of the account with this username, if any (to match a device token). */
+  async idOf(username: string): Promise<number | undefined> {
+    return (await this.repo.byUsername(username))?.id;
+  }
+
+  /**
+   * The user behind a staff token, if it may still act. Synchronous (one
+   * prepared statement): it is checked on every socket packet and request.
+   */
   activeUser(id: number): UserRow | null {
-    const row = this.repo.byId(id);
+    const row = this.repo.byIdNow(id);
     return row && !row.disabled ? row : null;
   }
 
-  get(actor: Actor, id: number): User {
+  async get(actor: Actor, id: number): Promise<User> {
     const staff = requireStaff(actor);
     if (staff.userId !== id) requireStaff(actor, ['admin']);
-    const row = this.repo.byId(id);
+    const row = await this.repo.byId(id);
     if (!row) throw new DomainError('USER_NOT_FOUND');
     return toUser(row);
   }
 
-  list(actor: Actor): User[] {
+  async list(actor: Actor): Promise<User[]> {
     requireStaff(actor, ['admin']);
-    return this.repo.list().map(toUser);
+    return (await this.repo.list()).map(toUser);
   }
 
   async create(actor: Actor, body: CreateUserBody): Promise<User> {
     if (actor !== SYSTEM) requireStaff(actor, ['admin']);
     const passwordHash = await hashPassword(body.password);
-    // better-sqlite3 is one synchronous connection: everything in this
-    // callback runs inside the transaction.
-    return this.db.transaction(() => {
+    // Hashed before the transaction: it holds the one connection.
+    return portOf(this.db).tx(async () => {
       const repo = this.repo;
-      if (repo.byUsername(body.username)) throw new DomainError('USERNAME_TAKEN', 'username already exists');
-      const row = repo.insert({
+      if (await repo.byUsername(body.username)) throw new DomainError('USERNAME_TAKEN', 'username already exists');
+      const row = await repo.insert({
         username: body.username,
-        displayName: body.displayName.trim(),
+        displayName: requireName(cleanLine(body.displayName)),
         role: body.role,
-        title: body.title?.trim() || null,
+        title: cleanLineOrNull(body.title),
         passwordHash,
       });
-      recordAudit(this.db, actor, { action: 'user.create', entity: 'user', entityId: row.id, after: publicFields(row) });
+      await recordAudit(this.db, actor, { action: 'user.create', entity: 'user', entityId: row.id, after: publicFields(row) });
       return toUser(row);
     });
   }
@@ -84,21 +150,24 @@ export class UsersService {
   async update(actor: Actor, id: number, body: UpdateUserBody): Promise<User> {
     const admin = requireStaff(actor, ['admin']);
     const passwordHash = body.password ? await hashPassword(body.password) : undefined;
-    const updated = this.db.transaction(() => {
-      const before = this.repo.byId(id);
+    const updated = await portOf(this.db).tx(async () => {
+      const before = await this.repo.byId(id);
       if (!before) throw new DomainError('USER_NOT_FOUND');
       if (id === admin.userId && (body.disabled === true || (body.role && body.role !== 'admin'))) {
         throw new DomainError('CONFLICT', 'an admin cannot disable or demote themself');
       }
-      const row = this.repo.update(id, {
-        ...(body.displayName !== undefined && { displayName: body.displayName.trim() }),
+      const row = await this.repo.update(id, {
+        ...(body.displayName !== undefined && { displayName: requireName(cleanLine(body.displayName)) }),
         ...(body.role !== undefined && { role: body.role }),
-        ...(body.title !== undefined && { title: body.title?.trim() || null }),
+        ...(body.title !== undefined && { title: cleanLineOrNull(body.title) }),
         ...(body.disabled !== undefined && { disabled: body.disabled }),
         ...(passwordHash && { passwordHash }),
         updatedAt: nowIso(),
       });
-      recordAudit(this.db, actor, {
+      // A reset password, a disabled or a re-enabled account: tokens issued before are over.
+      const endsTokens = Boolean(passwordHash) || (body.disabled !== undefined && body.disabled !== before.disabled);
+      if (endsTokens) await this.repo.bumpTokenVersion(id);
+      await recordAudit(this.db, actor, {
         action: 'user.update',
         entity: 'user',
         entityId: id,

@@ -7,7 +7,7 @@ const BackupFile = Type.Object({ file: Type.String(), bytes: Type.Integer(), cre
 
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['admin'];
-  const backups = new BackupService(app.services.db.$client, app.config.dataDir, app.services.db);
+  const backups = new BackupService(app.services.db.$client, app.config.dataDir, app.services.db, { keepDays: app.config.backupKeepDays });
 
   app.post(
     '/admin/backups',
@@ -34,6 +34,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Array(BackupFile), ...errors(401, 403) },
       },
     },
-    async (req) => backups.list(req.actor),
+    async (req) => await backups.list(req.actor),
   );
 };

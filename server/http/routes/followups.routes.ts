@@ -19,7 +19,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Array(FollowUpItem), ...errors(400, 401, 403) },
       },
     },
-    async (req) => followUps.list(req.actor, req.query),
+    async (req) => await followUps.list(req.actor, req.query),
   );
 
   app.get(
@@ -27,7 +27,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: { tags, security: bearer, summary: 'One follow-up (staff)', params: IdParams, response: { 200: FollowUpItem, ...errors(401, 403, 404) } },
     },
-    async (req) => followUps.get(req.actor, req.params.id),
+    async (req) => await followUps.get(req.actor, req.params.id),
   );
 
   app.patch(
@@ -43,7 +43,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FollowUpItem, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req) => followUps.update(req.actor, req.params.id, req.body),
+    async (req) => await followUps.update(req.actor, req.params.id, req.body),
   );
 
   app.post(
@@ -58,6 +58,6 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FollowUpItem, ...errors(401, 403, 404, 409) },
       },
     },
-    async (req) => followUps.publish(req.actor, req.params.id),
+    async (req) => await followUps.publish(req.actor, req.params.id),
   );
 };

@@ -17,7 +17,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Array(PublicSessionSummary) },
       },
     },
-    async () => reports.publicSessions(),
+    async () => await reports.publicSessions(),
   );
 
   app.get(
@@ -31,6 +31,6 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PublicSessionRecord, ...errors(403, 404) },
       },
     },
-    async (req) => reports.publicRecord(req.params.id),
+    async (req) => await reports.publicRecord(req.params.id),
   );
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Question } from '../../../shared/schemas/entities';
-import { AnswerBody, CommitmentUpdateBody, IdParams, ModerateBody, SubmitQuestionBody } from '../../../shared/schemas/requests';
+import { AnswerBody, CommitmentUpdateBody, IdParams, ModerateBody, SubmitQuestionBody, TakenQuestionBody } from '../../../shared/schemas/requests';
 import { bearer, errors } from '../schemas';
 
 const VoteResult = Type.Object({ questionId: Type.Integer(), votes: Type.Integer() });
@@ -21,7 +21,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Array(Question), ...errors(401, 403, 404) },
       },
     },
-    async (req) => questions.list(req.actor, req.params.id),
+    async (req) => await questions.list(req.actor, req.params.id),
   );
 
   app.post(
@@ -30,13 +30,14 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         security: bearer,
-        summary: 'Ask a question (participant). The same clientId twice returns the first question.',
+        summary:
+          "Ask a question (participant; the same clientId twice returns the first question), or take one on someone's behalf (moderator, secretary of the session) with `channel` floor, paper or hotline, and venueId, personName, locality, group when given. A venue moderator takes questions for its own venue only.",
         params: IdParams,
-        body: SubmitQuestionBody,
+        body: Type.Union([SubmitQuestionBody, TakenQuestionBody]),
         response: { 200: Question, ...errors(400, 401, 403, 404, 409, 429) },
       },
     },
-    async (req) => questions.submit(req.actor, req.params.id, req.body),
+    async (req) => ('channel' in req.body ? await questions.take(req.actor, req.params.id, req.body) : await questions.submit(req.actor, req.params.id, req.body)),
   );
 
   app.delete(
@@ -50,7 +51,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Question, ...errors(401, 403, 404, 409) },
       },
     },
-    async (req) => questions.withdraw(req.actor, req.params.id),
+    async (req) => await questions.withdraw(req.actor, req.params.id),
   );
 
   app.post(
@@ -64,7 +65,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: VoteResult, ...errors(401, 403, 404, 409, 429) },
       },
     },
-    async (req) => questions.vote(req.actor, req.params.id),
+    async (req) => await questions.vote(req.actor, req.params.id),
   );
 
   app.delete(
@@ -72,7 +73,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: { tags, security: bearer, summary: 'Take back an upvote', params: IdParams, response: { 200: VoteResult, ...errors(401, 403, 404, 409, 429) } },
     },
-    async (req) => questions.unvote(req.actor, req.params.id),
+    async (req) => await questions.unvote(req.actor, req.params.id),
   );
 
   app.post(
@@ -88,7 +89,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Question, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req) => questions.moderate(req.actor, req.params.id, req.body),
+    async (req) => await questions.moderate(req.actor, req.params.id, req.body),
   );
 
   app.post(
@@ -103,7 +104,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Question, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req) => answers.record(req.actor, req.params.id, req.body),
+    async (req) => await answers.record(req.actor, req.params.id, req.body),
   );
 
   app.patch(
@@ -118,7 +119,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Question, ...errors(400, 401, 403, 404) },
       },
     },
-    async (req) => answers.updateCommitment(req.actor, req.params.id, req.body),
+    async (req) => await answers.updateCommitment(req.actor, req.params.id, req.body),
   );
 
   app.get(
@@ -132,6 +133,6 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ contact: Type.Union([Type.String(), Type.Null()]) }), ...errors(401, 403, 404) },
       },
     },
-    async (req) => app.services.participants.contactOf(req.actor, req.params.id),
+    async (req) => await app.services.participants.contactOf(req.actor, req.params.id),
   );
 };

@@ -16,6 +16,6 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SessionStats, ...errors(401, 403, 404) },
       },
     },
-    async (req) => app.services.reports.stats(req.actor, req.params.id),
+    async (req) => await app.services.reports.stats(req.actor, req.params.id),
   );
 };

@@ -8,7 +8,7 @@ export const trackRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['public'],
-        summary: 'Look a question up by its tracking code (anyone): status, text, published answers, commitments, follow-up. No personal data.',
+        summary: 'Look a question or an entered opinion up by its tracking code (anyone): status, text, published answers, commitments, follow-up, its outcome in the opinions register and the answering document. No personal data.',
         params: TrackingParams,
         response: { 200: TrackResult, ...errors(400, 404) },
       },
@@ -16,7 +16,7 @@ export const trackRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       // Tracking pages change when an answer is published: never cache them.
       reply.header('cache-control', 'no-store');
-      return app.services.reports.track(req.params.trackingCode);
+      return await app.services.opinions.track(req.params.trackingCode);
     },
   );
 };

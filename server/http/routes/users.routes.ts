@@ -14,7 +14,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/users',
     { schema: { tags, security: bearer, response: { 200: Type.Array(User), ...errors(401, 403) } } },
-    async (req) => app.services.users.list(req.actor),
+    async (req) => await app.services.users.list(req.actor),
   );
   app.patch(
     '/users/:id',
@@ -28,6 +28,6 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: User, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (req) => app.services.users.update(req.actor, req.params.id, req.body),
+    async (req) => await app.services.users.update(req.actor, req.params.id, req.body),
   );
 };

@@ -69,6 +69,9 @@ export class I18n {
     });
   };
 
+  /** A key built at run time (an audit action, a field name): its text if the dictionary has it, else `fallback`. */
+  maybe = (key: string, fallback: string): string => (key in vi ? this.t(key as MessageKey) : fallback);
+
   error = (code: string): string => {
     const key = `error.${code}` as MessageKey;
     return key in vi ? this.t(key) : this.t('error.INTERNAL');
@@ -85,6 +88,10 @@ export class I18n {
 
   time = (iso: string): string =>
     new Intl.DateTimeFormat(this.#locale === 'vi' ? 'vi-VN' : 'en-GB', { timeStyle: 'short', timeZone: TIME_ZONE }).format(new Date(iso));
+
+  /** The day of an instant, in Vietnam (when an opinion was received). */
+  day = (iso: string): string =>
+    new Intl.DateTimeFormat(this.#locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeZone: TIME_ZONE }).format(new Date(iso));
 
   /** A calendar date `YYYY-MM-DD` (deadlines): no zone shift. */
   date = (ymd: string): string => {

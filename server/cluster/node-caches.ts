@@ -1,0 +1,44 @@
+import type { Services } from '../domain/services';
+import type { ClusterLink } from './cluster';
+
+/** What one node tells the others to forget or learn. */
+type Notice = { from: string; kind: 'participant:banned'; participantId: number } | { from: string; kind: 'settings:changed' };
+
+/**
+ * Keeps what each node holds in memory about people in step across nodes.
+ * Two such caches: the participant registry's bans, and the organisation's
+ * settings (staff accounts and token versions are read from the database at
+ * each use; snapshots are cached per sequence number, see handlers.ts;
+ * sockets are dropped through the adapter). A ban committed on one node is
+ * announced on a Redis channel and every other node adds it to its
+ * registry, so the participant's token is refused wherever it comes back; a
+ * settings change makes the other nodes read the settings again.
+ */
+export async function shareNodeCaches(link: ClusterLink, services: Services, onError: (err: unknown) => void): Promise<() => Promise<void>> {
+  const channel = `${link.prefix}node-caches`;
+  const sub = link.redis.duplicate();
+  sub.on('error', onError);
+  await sub.connect();
+  await sub.subscribe(channel, (raw) => {
+    let notice: Notice;
+    try {
+      notice = JSON.parse(raw) as Notice;
+    } catch {
+      return;
+    }
+    if (notice.from === link.nodeId) return;
+    if (notice.kind === 'participant:banned' && Number.isInteger(notice.participantId)) services.participants.registry.markBanned(notice.participantId);
+    if (notice.kind === 'settings:changed') services.settings.forget();
+  });
+  const publish = (notice: Notice) => void link.redis.publish(channel, JSON.stringify(notice)).catch(onError);
+  const onBanned = (e: { participantId: number }) => publish({ from: link.nodeId, kind: 'participant:banned', participantId: e.participantId });
+  services.events.on('participant:banned', onBanned);
+  const onSettings = () => publish({ from: link.nodeId, kind: 'settings:changed' });
+  services.events.on('settings:changed', onSettings);
+  return async () => {
+    services.events.off('participant:banned', onBanned);
+    services.events.off('settings:changed', onSettings);
+    if (sub.isReady) await sub.close().catch(() => sub.destroy());
+    else sub.destroy();
+  };
+}
