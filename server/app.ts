@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config';
 import type { Db } from './db/client';
+import { portOf } from './db/port';
 import type { GroupCommit } from './db/group-commit';
 import { openClusterLink, type ClusterLink } from './cluster/cluster';
 import { shareNodeCaches } from './cluster/node-caches';
@@ -69,7 +70,7 @@ export async function buildApp({ config, db, logger = false, clock = () => new D
   // Last of all: the realtime layer's adapter still talks through it while it closes.
   if (cluster) app.addHook('onClose', () => cluster.close());
 
-  const services = createServices(db, config, clock, cluster && sharedLimits(cluster.redis, cluster.prefix, config.rateLimit));
+  const services = createServices(portOf(db), config, clock, cluster && sharedLimits(cluster.redis, cluster.prefix, config.rateLimit));
   app.decorate('services', services);
   app.decorate('config', config);
   // The realtime plugin flushes it on close, right before the transports go.
@@ -140,7 +141,7 @@ export async function buildApp({ config, db, logger = false, clock = () => new D
   // Personal data kept no longer than it should be: at start, then hourly,
   // contacts past their session's retention period are erased and backups
   // older than BACKUP_KEEP_DAYS are deleted.
-  const backups = new BackupService(db.$client, config.dataDir, db, { keepDays: config.backupKeepDays, clock });
+  const backups = new BackupService(db.$client, config.dataDir, services.port, { keepDays: config.backupKeepDays, clock });
   // Never rejects: a failed sweep is logged and tried again at the next hour.
   const housekeeping = async (): Promise<void> => {
     try {

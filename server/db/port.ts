@@ -1,5 +1,35 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import * as sqliteSchema from './schema/sqlite';
+
+/** The tables repos are written against; on PostgreSQL their twins in ./schema/pg.ts (same names, columns and row types). */
+export type Tables = typeof sqliteSchema;
+
+/**
+ * The query builder repos write against. Its type is SQLite's drizzle
+ * database; on PostgreSQL it is the node-postgres one (or the transaction's
+ * connection) used with the PostgreSQL tables. So repos use only what both
+ * engines' builders share and await it: select/insert/update/delete,
+ * `returning()`, `onConflictDoNothing/DoUpdate()`, `sql` fragments valid on
+ * both. Never SQLite's synchronous terminals `.get()`, `.all()`, `.run()`,
+ * `.values()` (tests/server/dialect-neutral.test.ts keeps them out).
+ */
+export type Q = BetterSQLite3Database<Tables>;
+
+/** A statement written once per engine and prepared once: for hot paths where building a query per call costs too much. */
+export interface Prepared<P extends unknown[], R> {
+  all(...params: P): Promise<R[]>;
+  get(...params: P): Promise<R | undefined>;
+  /** Runs it; resolves with the number of rows it changed. */
+  run(...params: P): Promise<number>;
+}
+
+/** One statement's text on each engine: `?` placeholders on SQLite, `$1, $2…` on PostgreSQL. */
+export interface DialectSql {
+  sqlite: string;
+  pg: string;
+}
 
 /**
  * The database as the rest of the server sees it, whatever engine is below:
@@ -24,6 +54,13 @@ export interface DbPort {
    * its cost (no scope of its own). Outside a transaction it is an error.
    */
   step<T>(fn: () => T | Promise<T>): Promise<T>;
+  /** The query builder of the transaction we are in, or of the database outside one. */
+  readonly q: Q;
+  /** The tables, as this engine declares them. */
+  readonly t: Tables;
+  prepare<P extends unknown[], R = unknown>(text: DialectSql): Prepared<P, R>;
+  /** Whether `err` is a unique-constraint violation (two rows where one is allowed). */
+  isUniqueViolation(err: unknown): boolean;
 }
 
 interface Scope {
@@ -60,8 +97,33 @@ export class SqlitePort implements DbPort {
   /** The end of the last transaction asked for: the next one starts after it. */
   private queue: Promise<void> = Promise.resolve();
   private readonly stmts = new Map<string, Database.Statement>();
+  readonly q: Q;
+  readonly t: Tables = sqliteSchema;
 
-  constructor(private readonly sqlite: Database.Database) {}
+  constructor(
+    /** The one connection (read by sqliteOf, for code not yet written for both engines). */
+    readonly sqlite: Database.Database,
+    q?: Q,
+  ) {
+    // One connection: the same builder inside and outside a transaction.
+    this.q = q ?? drizzle(sqlite, { schema: sqliteSchema });
+  }
+
+  prepare<P extends unknown[], R = unknown>(text: DialectSql): Prepared<P, R> {
+    const stmt = this.sqlite.prepare(text.sqlite);
+    // A statement that returns no rows (INSERT without RETURNING) cannot be asked for rows.
+    const reader = stmt.reader;
+    return {
+      all: async (...params: P) => stmt.all(...params) as R[],
+      get: async (...params: P) => stmt.get(...params) as R | undefined,
+      run: async (...params: P) => (reader ? stmt.all(...params).length : stmt.run(...params).changes),
+    };
+  }
+
+  isUniqueViolation(err: unknown): boolean {
+    const code = (err as { code?: unknown } | null)?.code;
+    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  }
 
   /** The transaction (or savepoint) the caller runs in, if it is still under way. */
   private current(): Scope | undefined {
@@ -168,8 +230,18 @@ const ports = new WeakMap<object, DbPort>();
  * The port of an opened database: one per connection, made on first use, so
  * that every service of an app shares its mutex and its transaction scope.
  */
-export function portOf(db: { $client: Database.Database }): DbPort {
+export function portOf(db: Q & { $client: Database.Database }): DbPort {
   let port = ports.get(db);
-  if (!port) ports.set(db, (port = new SqlitePort(db.$client)));
+  if (!port) ports.set(db, (port = new SqlitePort(db.$client, db)));
   return port;
+}
+
+/**
+ * The better-sqlite3 connection under a SQLite port: for code not yet
+ * written for both engines (issue 13). On PostgreSQL it throws, so such code
+ * is found by the PostgreSQL test run instead of misbehaving.
+ */
+export function sqliteOf(port: DbPort): Database.Database {
+  if (port instanceof SqlitePort) return port.sqlite;
+  throw new Error(`this query is written for SQLite only; the ${port.dialect} port cannot run it`);
 }

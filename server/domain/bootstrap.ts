@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { settings } from '../db/schema';
 import { SYSTEM } from './actor';
 import type { Services } from './services';
 
@@ -17,9 +16,10 @@ const MARKER = 'bootstrapped_at';
  * re-creates them.
  */
 export async function bootstrap(services: Services, adminPassword: string | null): Promise<BootstrapResult> {
-  const { db } = services;
+  const { port } = services;
+  const { settings } = port.t;
   await prepareRegister(services);
-  if (db.select().from(settings).where(eq(settings.key, MARKER)).get()) return { created: null };
+  if ((await port.q.select().from(settings).where(eq(settings.key, MARKER)).limit(1))[0]) return { created: null };
 
   const password = adminPassword ?? randomBytes(12).toString('base64url');
   const existingAdmin = await services.users.repo.byUsername('admin');
@@ -57,8 +57,8 @@ export async function bootstrap(services: Services, adminPassword: string | null
   await services.sessions.setStaff(SYSTEM, session.id, [admin.id]);
   // Open for pre-submission so the join code works right away.
   await services.sessions.update(SYSTEM, session.id, { status: 'open' });
-  await services.port.tx(() => {
-    db.insert(settings).values({ key: MARKER, value: new Date().toISOString() }).run();
+  await services.port.tx(async () => {
+    await port.q.insert(settings).values({ key: MARKER, value: new Date().toISOString() });
   });
   return {
     created: {

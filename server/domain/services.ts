@@ -1,7 +1,6 @@
 import type { Config } from '../config';
-import type { Db } from '../db/client';
 import { GroupCommit } from '../db/group-commit';
-import { portOf } from '../db/port';
+import { sqliteOf, type DbPort } from '../db/port';
 import { AuditService } from './audit/audit.service';
 import { AnswersService } from './answers/answers.service';
 import { DomainEvents } from './events';
@@ -27,7 +26,7 @@ import { localities } from './localities/localities';
 
 /** Every domain service, wired once per app. Transports get this and nothing lower. */
 export function createServices(
-  db: Db,
+  port: DbPort,
   config: Pick<Config, 'orgName' | 'orgAbbreviation' | 'publicUrl' | 'rateLimit'> &
     Partial<Pick<Config, 'loginConcurrentHashes' | 'smsWindowSeconds' | 'smsPerMinute'>>,
   clock: () => Date = () => new Date(),
@@ -38,7 +37,6 @@ export function createServices(
   // Many listeners (realtime, exports' caches) may subscribe; not a leak.
   events.setMaxListeners(50);
   // The data layer's batching port: services ask for it, transports never wrap them in it.
-  const port = portOf(db);
   events.holdUntilCommit((send) => port.afterCommit(send));
   const groupCommit = new GroupCommit(port);
   const loginGuard = new LoginGuard({
@@ -46,17 +44,21 @@ export function createServices(
     concurrentHashes: config.loginConcurrentHashes ?? 2,
     shared: sharedLimits?.loginFailures,
   });
-  const users = new UsersService(db, events, loginGuard.gate);
-  const sessions = new SessionsService(db, events);
-  const settings = new SettingsService(db, config, events);
-  const units = new UnitsService(db, async () => {
+  const users = new UsersService(
+port, events, loginGuard.gate);
+  const sessions = new SessionsService(
+port, events);
+  const settings = new SettingsService(
+port, config, events);
+  const units = new UnitsService(
+port, async () => {
     const o = await settings.get();
     return { name: o.orgName, abbreviation: o.orgAbbreviation };
   });
   sessions.useUnits(units);
-  const registry = new ParticipantRegistry(db.$client);
+  const registry = new ParticipantRegistry(sqliteOf(port));
   const questions = new QuestionsService(
-    db,
+    port,
     events,
     sessions,
     {
@@ -69,28 +71,39 @@ export function createServices(
     registry,
     groupCommit,
   );
-  const participants = new ParticipantsService(db, sessions, events, questions.repo, registry, groupCommit);
-  const venues = new VenuesService(db, events, sessions);
-  const smsIntake = new SmsIntakeService(db, sessions, questions, groupCommit, (config.smsWindowSeconds ?? 300) * 1000);
-  const answers = new AnswersService(db, events, questions, sessions);
-  const followUps = new FollowUpsService(db, events, sessions);
-  const audit = new AuditService(db, sessions);
+  const participants = new ParticipantsService(
+port, sessions, events, questions.repo, registry, groupCommit);
+  const venues = new VenuesService(
+port, events, sessions);
+  const smsIntake = new SmsIntakeService(
+port, sessions, questions, groupCommit, (config.smsWindowSeconds ?? 300) * 1000);
+  const answers = new AnswersService(
+port, events, questions, sessions);
+  const followUps = new FollowUpsService(
+port, events, sessions);
+  const audit = new AuditService(
+port, sessions);
   // A session's documents are issued by its unit; the settings' organisation only when it has none.
-  const reports = new ReportsService(db, sessions, questions, async (sessionId) => {
+  const reports = new ReportsService(
+port, sessions, questions, async (sessionId) => {
     const unitId = (await sessions.row(sessionId)).unitId;
     const unit = unitId === null ? undefined : await units.repo.byId(unitId);
     if (unit) return { name: unit.name, abbreviation: unit.abbreviation, parentName: unit.parentName ?? null, place: unit.place };
     const o = await settings.get();
     return { name: o.orgName, abbreviation: o.orgAbbreviation, parentName: null, place: null };
   });
-  const conclusions = new ConclusionsService(db, reports);
-  const opinions = new OpinionsService(db, events, sessions, units, reports);
-  const minutesNotes = new MinutesNotesService(db, events, sessions);
-  const retention = new RetentionService(db, clock);
-  const opinionsReport = new OpinionsReportService(db, sessions, clock);
+  const conclusions = new ConclusionsService(
+port, reports);
+  const opinions = new OpinionsService(
+port, events, sessions, units, reports);
+  const minutesNotes = new MinutesNotesService(
+port, events, sessions);
+  const retention = new RetentionService(
+port, clock);
+  const opinionsReport = new OpinionsReportService(
+port, sessions, clock);
   return {
     sharedLimits,
-    db,
     port,
     config,
     events,

@@ -143,7 +143,7 @@ describe('retention', () => {
       expect(Date.parse(closed.contactsEraseAt!) - Date.parse(closed.closedAt!)).toBe(90 * DAY);
       const closedAt = Date.parse(closed.closedAt!);
       let now = new Date(closedAt + 6 * DAY);
-      const retention = new RetentionService(t.db, () => now);
+      const retention = new RetentionService(t.app.services.port, () => now);
       const contact = (id: number) => (t.db.$client.prepare('select contact, display_name from participants where id = ?').get(id) as { contact: string | null; display_name: string });
 
       expect(await retention.sweep()).toEqual({ sessions: [], contactsErased: 0 });

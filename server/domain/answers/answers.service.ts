@@ -2,8 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Question } from '../../../shared/schemas/entities';
 import type { QuestionStatus } from '../../../shared/schemas/enums';
 import type { AnswerBody, CommitmentUpdateBody } from '../../../shared/schemas/requests';
-import type { Db } from '../../db/client';
-import { portOf } from '../../db/port';
+import type { DbPort } from '../../db/port';
 import { answers, commitments, followUps } from '../../db/schema';
 import { requireStaff, type Actor, type StaffActor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
@@ -21,7 +20,7 @@ const ANSWERABLE: readonly QuestionStatus[] = ['approved', 'on_stage', 'answered
 
 export class AnswersService {
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly events: DomainEvents,
     private readonly questions: QuestionsService,
     private readonly sessions: SessionsService,
@@ -69,15 +68,15 @@ export class AnswersService {
     // agency, deadline or publication step to track it by.
     const followUp =
       body.kind === 'written'
-        ? this.db.select({ id: followUps.id, agency: followUps.agency }).from(followUps).where(eq(followUps.questionId, questionId)).get()
+        ? this.port.q.select({ id: followUps.id, agency: followUps.agency }).from(followUps).where(eq(followUps.questionId, questionId)).get()
         : undefined;
     if (body.kind === 'written' && !followUp) {
       throw new DomainError('ILLEGAL_QUESTION_STATE', 'defer the question to written follow-up (agency, deadline) before recording a written answer');
     }
     const seat = await this.seatFor(staff, q.sessionId, body.kind, body.panelSeatId);
     const now = nowIso();
-    await portOf(this.db).tx(async () => {
-      const answer = this.db
+    await this.port.tx(async () => {
+      const answer = this.port.q
         .insert(answers)
         .values({
           questionId,
@@ -94,16 +93,16 @@ export class AnswersService {
         .returning()
         .get();
       const made = (body.commitments ?? []).map((c) =>
-        this.db
+        this.port.q
           .insert(commitments)
           .values({ questionId, answerId: answer.id, text: requireText(cleanMultiline(c.text)), agency: requireText(cleanLine(c.agency)), deadline: c.deadline ?? null })
           .returning()
           .get(),
       );
       if (body.kind === 'written') {
-        this.db.update(followUps).set({ answerId: answer.id, updatedAt: now }).where(eq(followUps.questionId, questionId)).run();
+        this.port.q.update(followUps).set({ answerId: answer.id, updatedAt: now }).where(eq(followUps.questionId, questionId)).run();
       }
-      await recordAudit(this.db, actor, {
+      await recordAudit(this.port, actor, {
         action: `answer.${body.kind}`,
         entity: 'question',
         entityId: questionId,
@@ -118,15 +117,15 @@ export class AnswersService {
   /** Tracks a commitment made at the session: its status, agency, deadline. */
   async updateCommitment(actor: Actor, id: number, body: CommitmentUpdateBody): Promise<Question> {
     requireStaff(actor, ['secretary', 'admin']);
-    const before = this.db.select().from(commitments).where(eq(commitments.id, id)).get();
+    const before = this.port.q.select().from(commitments).where(eq(commitments.id, id)).get();
     if (!before) throw new DomainError('NOT_FOUND', `no commitment ${id}`);
     const q = (await this.questions.repo.byId(before.questionId))!;
     await this.sessions.requireStaffOf(actor, q.sessionId, ['secretary', 'admin']);
     if ((await this.sessions.row(q.sessionId)).status === 'archived') {
       throw new DomainError('SESSION_ARCHIVED', 'the session is archived: its commitments are part of the record');
     }
-    await portOf(this.db).tx(async () => {
-      const after = this.db
+    await this.port.tx(async () => {
+      const after = this.port.q
         .update(commitments)
         .set({
           ...(body.status !== undefined && { status: body.status }),
@@ -137,7 +136,7 @@ export class AnswersService {
         .where(eq(commitments.id, id))
         .returning()
         .get();
-      await recordAudit(this.db, actor, { action: 'commitment.update', entity: 'commitment', entityId: id, sessionId: q.sessionId, before, after });
+      await recordAudit(this.port, actor, { action: 'commitment.update', entity: 'commitment', entityId: id, sessionId: q.sessionId, before, after });
     });
     this.events.emit('question:changed', { sessionId: q.sessionId, questionId: q.id, created: false, previousStatus: q.status });
     return this.questions.get(actor, q.id);

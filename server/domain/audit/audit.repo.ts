@@ -1,5 +1,4 @@
-import type { Db } from '../../db/client';
-import { auditLog } from '../../db/schema';
+import type { DbPort } from '../../db/port';
 import { actorRef, type Actor } from '../actor';
 
 export interface AuditEntry {
@@ -14,8 +13,9 @@ export interface AuditEntry {
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
 /** Appends to the audit log. Call inside the transaction that made the change. */
-export async function recordAudit(db: Db, actor: Actor, entry: AuditEntry): Promise<void> {
-  db.insert(auditLog)
+export async function recordAudit(port: DbPort, actor: Actor, entry: AuditEntry): Promise<void> {
+  await port.q
+    .insert(port.t.auditLog)
     .values({
       ...actorRef(actor),
       action: entry.action,
@@ -24,6 +24,5 @@ export async function recordAudit(db: Db, actor: Actor, entry: AuditEntry): Prom
       sessionId: entry.sessionId ?? null,
       before: json(entry.before),
       after: json(entry.after),
-    })
-    .run();
+    });
 }

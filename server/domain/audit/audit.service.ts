@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
 import type { AuditEntry } from '../../../shared/schemas/audit';
 import type { AuditQuery } from '../../../shared/schemas/requests';
-import type { Db } from '../../db/client';
+import type { DbPort } from '../../db/port';
 import { auditLog, users } from '../../db/schema';
 import { requireStaff, type Actor } from '../actor';
 import type { SessionsService } from '../sessions/sessions.service';
@@ -31,7 +31,7 @@ function redact(v: unknown): unknown {
  */
 export class AuditService {
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly sessions: SessionsService,
   ) {}
 
@@ -52,7 +52,7 @@ export class AuditService {
     if (query.action !== undefined) conds.push(eq(auditLog.action, query.action));
     if (query.before !== undefined) conds.push(lt(auditLog.id, query.before));
     const limit = query.limit ?? 50;
-    const rows = this.db
+    const rows = this.port.q
       .select({ a: auditLog, actorName: users.displayName })
       .from(auditLog)
       .leftJoin(users, and(eq(auditLog.actorKind, 'staff'), eq(users.id, auditLog.actorId)))

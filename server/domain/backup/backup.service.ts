@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../../db/client';
-import { portOf } from '../../db/port';
+import type { DbPort } from '../../db/port';
 import { requireStaff, SYSTEM, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 
@@ -35,7 +34,7 @@ export class BackupService {
   constructor(
     private readonly sqlite: Database.Database,
     dataDir: string,
-    private readonly db?: Db,
+    private readonly port?: DbPort,
     opts: { keepDays?: number; clock?: () => Date } = {},
   ) {
     this.dir = join(dataDir, 'backups');
@@ -102,9 +101,9 @@ export class BackupService {
       throw err;
     }
     const result: BackupFile = { file, bytes: statSync(target).size, createdAt: now.toISOString() };
-    if (this.db && actor !== SYSTEM) {
-      const db = this.db;
-      await portOf(db).tx(() => recordAudit(db, actor, { action: 'backup.create', entity: 'backup', after: result }));
+    if (this.port && actor !== SYSTEM) {
+      const port = this.port;
+      await port.tx(() => recordAudit(port, actor, { action: 'backup.create', entity: 'backup', after: result }));
     }
     this.prune();
     return result;

@@ -1,5 +1,5 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { DbPort } from '../../db/port';
 import { answers, followUps, participants, questions, sessions } from '../../db/schema';
 import type { AnswerRow, FollowUpRow, QuestionRow } from '../questions/questions.repo';
 import type { SessionRow } from '../sessions/sessions.repo';
@@ -13,10 +13,10 @@ export interface FollowUpJoined {
 }
 
 export class FollowUpsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly port: DbPort) {}
 
   private select(where: SQL | undefined): FollowUpJoined[] {
-    return this.db
+    return this.port.q
       .select({
         f: followUps,
         q: questions,
@@ -57,14 +57,14 @@ export class FollowUpsRepo {
   }
 
   async update(id: number, patch: Partial<typeof followUps.$inferInsert>): Promise<FollowUpRow> {
-    return this.db.update(followUps).set(patch).where(eq(followUps.id, id)).returning().get();
+    return this.port.q.update(followUps).set(patch).where(eq(followUps.id, id)).returning().get();
   }
 
   async publishAnswer(answerId: number, at: string): Promise<AnswerRow> {
-    return this.db.update(answers).set({ publishedAt: at }).where(eq(answers.id, answerId)).returning().get();
+    return this.port.q.update(answers).set({ publishedAt: at }).where(eq(answers.id, answerId)).returning().get();
   }
 
   async touchQuestion(questionId: number, patch: Partial<typeof questions.$inferInsert>): Promise<void> {
-    this.db.update(questions).set(patch).where(eq(questions.id, questionId)).run();
+    this.port.q.update(questions).set(patch).where(eq(questions.id, questionId)).run();
   }
 }

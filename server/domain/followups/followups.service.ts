@@ -1,8 +1,7 @@
 import type { FollowUpStatus } from '../../../shared/schemas/enums';
 import type { FollowUpUpdateBody } from '../../../shared/schemas/requests';
 import type { FollowUpItem, FollowUpListQuery } from '../../../shared/schemas/secretariat';
-import type { Db } from '../../db/client';
-import { portOf } from '../../db/port';
+import type { DbPort } from '../../db/port';
 import { requireStaff, type Actor } from '../actor';
 import { distinctAgencies } from '../agencies';
 import { recordAudit } from '../audit/audit.repo';
@@ -72,11 +71,11 @@ export class FollowUpsService {
   readonly repo: FollowUpsRepo;
 
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly events: DomainEvents,
     private readonly sessions: SessionsService,
   ) {
-    this.repo = new FollowUpsRepo(db);
+    this.repo = new FollowUpsRepo(port);
   }
 
   async list(actor: Actor, query: FollowUpListQuery = {}): Promise<FollowUpItem[]> {
@@ -137,11 +136,11 @@ export class FollowUpsService {
     }
     if (Object.keys(patch).length === 0) return toFollowUpItem(j);
     const now = nowIso();
-    await portOf(this.db).tx(async () => {
+    await this.port.tx(async () => {
       const after = await this.repo.update(id, { ...patch, updatedAt: now });
       // The question carries the responsible agency too (shown in every view).
       await this.repo.touchQuestion(j.q.id, { updatedAt: now, ...(patch.agency && { agency: patch.agency }) });
-      await recordAudit(this.db, actor, {
+      await recordAudit(this.port, actor, {
         action: 'followup.update',
         entity: 'follow_up',
         entityId: id,
@@ -171,11 +170,11 @@ export class FollowUpsService {
     if (j.answer.publishedAt && j.f.publishedAt && j.f.status === 'answered') return toFollowUpItem(j);
     const now = nowIso();
     const answer = j.answer;
-    await portOf(this.db).tx(async () => {
+    await this.port.tx(async () => {
       const published = answer.publishedAt ? answer : await this.repo.publishAnswer(answer.id, now);
       const after = await this.repo.update(id, { status: 'answered', publishedAt: now, updatedAt: now });
       await this.repo.touchQuestion(j.q.id, { updatedAt: now });
-      await recordAudit(this.db, actor, {
+      await recordAudit(this.port, actor, {
         action: 'followup.publish',
         entity: 'follow_up',
         entityId: id,

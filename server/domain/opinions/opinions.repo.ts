@@ -1,7 +1,7 @@
 import type { EnteredOpinionsData } from '../../../shared/schemas/personal-data';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../../db/client';
+import { sqliteOf, type DbPort } from '../../db/port';
 import { opinions, questions } from '../../db/schema';
 
 export type OpinionRow = typeof opinions.$inferSelect;
@@ -71,10 +71,10 @@ export class OpinionsRepo {
     codeTaken: Statement<[string, string], { ok: number }>;
   };
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly port: DbPort) {}
 
   private get stmts(): NonNullable<OpinionsRepo['one']> {
-    const c = this.db.$client;
+    const c = sqliteOf(this.port);
     return (this.one ??= {
       insert: c.prepare(SYNC_ONE.insert),
       followUp: c.prepare(SYNC_ONE.followUp),
@@ -85,7 +85,7 @@ export class OpinionsRepo {
 
   /** What the register keeps about the people of the opinions the secretariat entered (the admin's personal-data view). */
   async enteredPersonalDataCounts(): Promise<EnteredOpinionsData> {
-    return this.db.$client
+    return sqliteOf(this.port)
       .prepare<[], EnteredOpinionsData>(
         `SELECT count(*) AS opinions,
                 count(person_name) + 0 AS withName,
@@ -97,39 +97,39 @@ export class OpinionsRepo {
   }
 
   async byId(id: number): Promise<OpinionRow | undefined> {
-    return this.db.select().from(opinions).where(eq(opinions.id, id)).get();
+    return this.port.q.select().from(opinions).where(eq(opinions.id, id)).get();
   }
   async byIds(ids: number[]): Promise<OpinionRow[]> {
     if (ids.length === 0) return [];
-    return this.db.select().from(opinions).where(inArray(opinions.id, ids)).all();
+    return this.port.q.select().from(opinions).where(inArray(opinions.id, ids)).all();
   }
   async byQuestion(questionId: number): Promise<OpinionRow | undefined> {
-    return this.db.select().from(opinions).where(eq(opinions.questionId, questionId)).get();
+    return this.port.q.select().from(opinions).where(eq(opinions.questionId, questionId)).get();
   }
   async byTrackingCode(code: string): Promise<OpinionRow | undefined> {
-    return this.db.select().from(opinions).where(eq(opinions.trackingCode, code)).get();
+    return this.port.q.select().from(opinions).where(eq(opinions.trackingCode, code)).get();
   }
   /** Taken by a question or an opinion: the two share one space of codes. */
   async trackingCodeTaken(code: string): Promise<boolean> {
     return this.stmts.codeTaken.get(code, code) !== undefined;
   }
   async insert(row: NewOpinionRow): Promise<OpinionRow> {
-    return this.db.insert(opinions).values(row).returning().get();
+    return this.port.q.insert(opinions).values(row).returning().get();
   }
   async update(id: number, patch: Partial<NewOpinionRow>): Promise<OpinionRow> {
-    return this.db.update(opinions).set(patch).where(eq(opinions.id, id)).returning().get();
+    return this.port.q.update(opinions).set(patch).where(eq(opinions.id, id)).returning().get();
   }
   /** The question's field, kept in step with its opinion's (call in the same transaction). */
   async setQuestionField(questionId: number, fieldId: number | null, now: string): Promise<void> {
-    this.db.update(questions).set({ fieldId, updatedAt: now }).where(eq(questions.id, questionId)).run();
+    this.port.q.update(questions).set({ fieldId, updatedAt: now }).where(eq(questions.id, questionId)).run();
   }
   async setFieldOfQuestion(questionId: number, fieldId: number | null, now: string): Promise<void> {
-    this.db.update(opinions).set({ fieldId, updatedAt: now }).where(eq(opinions.questionId, questionId)).run();
+    this.port.q.update(opinions).set({ fieldId, updatedAt: now }).where(eq(opinions.questionId, questionId)).run();
   }
 
   /** id → repeatOfId of every opinion of a unit that repeats another. */
   async repeatLinks(unitId?: number): Promise<Map<number, number>> {
-    const rows = this.db.all<{ id: number; r: number }>(sql`
+    const rows = this.port.q.all<{ id: number; r: number }>(sql`
       SELECT ${opinions.id} AS id, ${opinions.repeatOfId} AS r FROM ${opinions}
       WHERE ${opinions.repeatOfId} IS NOT NULL ${unitId === undefined ? sql`` : sql`AND ${opinions.unitId} = ${unitId}`}`);
     return new Map(rows.map((x) => [x.id, x.r]));
@@ -148,26 +148,26 @@ export class OpinionsRepo {
     followUp.run(questionId);
     const m = merged.get(questionId);
     if (m && !reaches(await this.repeatLinks(), m.target, m.id)) {
-      this.db.update(opinions).set({ repeatOfId: m.target }).where(eq(opinions.id, m.id)).run();
+      this.port.q.update(opinions).set({ repeatOfId: m.target }).where(eq(opinions.id, m.id)).run();
     }
     return made;
   }
 
   /** The same for every question (the backfill at start, and when units change). */
   async syncQuestions(): Promise<number> {
-    const made = this.db.run(sql`
+    const made = this.port.q.run(sql`
       INSERT INTO opinions (unit_id, session_id, question_id, channel, received_at, field_id)
       SELECT s.unit_id, q.session_id, q.id, q.channel, q.created_at, q.field_id
       FROM questions q JOIN sessions s ON s.id = q.session_id
       WHERE q.status IN (${STATUS_LIST}) AND s.unit_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.question_id = q.id)`).changes;
     // Deferred to written follow-up: the opinion takes its lead agency, supporting ones and deadline, unless set already.
-    this.db.run(sql`
+    this.port.q.run(sql`
       UPDATE opinions SET lead_agency = f.agency, agencies = f.supporting_agencies, deadline = f.deadline
       FROM follow_ups f
       WHERE f.question_id = opinions.question_id AND opinions.lead_agency IS NULL AND opinions.deadline IS NULL`);
     // Merged: the opinion repeats the target's (when it has one and no loop would form).
-    const merged = this.db.all<{ id: number; target: number }>(sql`
+    const merged = this.port.q.all<{ id: number; target: number }>(sql`
       SELECT o.id AS id, t.id AS target FROM opinions o
       JOIN questions q ON q.id = o.question_id
       JOIN opinions t ON t.question_id = q.merged_into_id
@@ -176,7 +176,7 @@ export class OpinionsRepo {
       const links = await this.repeatLinks();
       for (const m of merged) {
         if (!reaches(links, m.target, m.id)) {
-          this.db.update(opinions).set({ repeatOfId: m.target }).where(eq(opinions.id, m.id)).run();
+          this.port.q.update(opinions).set({ repeatOfId: m.target }).where(eq(opinions.id, m.id)).run();
           links.set(m.id, m.target);
         }
       }
@@ -201,7 +201,7 @@ export class OpinionsRepo {
       const scope = f.sessionScope.length === 0 ? sql`` : sql` OR o.session_id IN (${sql.join(f.sessionScope.map((i) => sql`${i}`), sql`, `)})`;
       where.push(sql`(o.session_id IS NULL${scope})`);
     }
-    return this.db.all<OpinionJoined>(sql`
+    return this.port.q.all<OpinionJoined>(sql`
       SELECT o.id, o.unit_id AS unitId, o.session_id AS sessionId, o.question_id AS questionId, o.channel,
         o.received_at AS receivedAt, o.text, o.person_name AS personName, o.locality, o.locality_code AS localityCode,
         o."group" AS "group", o.field_id AS fieldId, o.level, o.lead_agency AS leadAgency, o.agencies, o.deadline,

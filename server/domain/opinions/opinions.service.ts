@@ -2,8 +2,7 @@ import type { TrackResult } from '../../../shared/schemas/secretariat';
 import type { BulkClassifyBody, CreateOpinionBody, Opinion, OpinionsQuery, UpdateOpinionBody } from '../../../shared/schemas/opinions';
 import { foldText } from '../../../shared/fields';
 import { cleanLineOrNull, cleanMultiline, cleanMultilineOrNull } from '../../../shared/text';
-import type { Db } from '../../db/client';
-import { portOf } from '../../db/port';
+import type { DbPort } from '../../db/port';
 import { requireStaff, type Actor, type StaffActor } from '../actor';
 import { distinctAgencies, parseAgencyList } from '../agencies';
 import { recordAudit } from '../audit/audit.repo';
@@ -105,18 +104,18 @@ export function toOpinion(r: OpinionJoined, counts: Map<number, number>, today =
 export class OpinionsService {
   readonly repo: OpinionsRepo;
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly events: DomainEvents,
     private readonly sessions: SessionsService,
     private readonly units: UnitsService,
     private readonly reports: ReportsService,
   ) {
-    this.repo = new OpinionsRepo(db);
+    this.repo = new OpinionsRepo(port);
   }
 
   /** Every approved-or-later question without its opinion gets one (the start's backfill). */
   async backfill(): Promise<number> {
-    return portOf(this.db).tx(() => this.repo.syncQuestions());
+    return this.port.tx(() => this.repo.syncQuestions());
   }
 
   private async views(rows: OpinionJoined[], unitId?: number): Promise<Opinion[]> {
@@ -181,7 +180,7 @@ export class OpinionsService {
     const receivedAt = receivedInstant(body.receivedAt);
     if (body.fieldId) await this.units.requireActiveField(body.fieldId);
     const { locality, localityCode } = localities().resolve(body.locality, body.localityCode);
-    const row = await portOf(this.db).tx(async () => {
+    const row = await this.port.tx(async () => {
       let trackingCode = generateTrackingCode();
       while (await this.repo.trackingCodeTaken(trackingCode)) trackingCode = generateTrackingCode();
       const inserted = await this.repo.insert({
@@ -197,7 +196,7 @@ export class OpinionsService {
         trackingCode,
         createdBy: staff.userId,
       });
-      await recordAudit(this.db, actor, { action: 'opinion.create', entity: 'opinion', entityId: inserted.id, after: inserted });
+      await recordAudit(this.port, actor, { action: 'opinion.create', entity: 'opinion', entityId: inserted.id, after: inserted });
       return inserted;
     });
     return this.one(row.id);
@@ -252,12 +251,12 @@ export class OpinionsService {
     }
     if (Object.keys(patch).length === 0) return this.one(id);
     const now = nowIso();
-    await portOf(this.db).tx(async () => {
+    await this.port.tx(async () => {
       const after = await this.repo.update(id, { ...patch, updatedAt: now });
       if (before.questionId !== null && patch.fieldId !== undefined && patch.fieldId !== before.fieldId) {
         await this.repo.setQuestionField(before.questionId, patch.fieldId ?? null, now);
       }
-      await recordAudit(this.db, actor, { action: 'opinion.update', entity: 'opinion', entityId: id, sessionId: before.sessionId, before, after });
+      await recordAudit(this.port, actor, { action: 'opinion.update', entity: 'opinion', entityId: id, sessionId: before.sessionId, before, after });
     });
     if (before.questionId !== null && before.sessionId !== null && patch.fieldId !== undefined && patch.fieldId !== before.fieldId) {
       this.events.emit('question:changed', { sessionId: before.sessionId, questionId: before.questionId, created: false });
@@ -278,7 +277,7 @@ export class OpinionsService {
     if (Object.keys(patch).length === 0) throw new DomainError('INVALID_PAYLOAD', 'give fieldId, level or leadAgency');
     const now = nowIso();
     const touched: { sessionId: number; questionId: number }[] = [];
-    await portOf(this.db).tx(async () => {
+    await this.port.tx(async () => {
       for (const before of rows) {
         const p: Partial<OpinionRow> = { ...patch };
         if (p.leadAgency !== undefined) p.agencies = JSON.stringify(distinctAgencies(parseAgencyList(before.agencies), p.leadAgency ? [p.leadAgency] : []));
@@ -287,7 +286,7 @@ export class OpinionsService {
           await this.repo.setQuestionField(before.questionId, p.fieldId ?? null, now);
           touched.push({ sessionId: before.sessionId!, questionId: before.questionId });
         }
-        await recordAudit(this.db, actor, { action: 'opinion.classify', entity: 'opinion', entityId: before.id, sessionId: before.sessionId, before, after });
+        await recordAudit(this.port, actor, { action: 'opinion.classify', entity: 'opinion', entityId: before.id, sessionId: before.sessionId, before, after });
       }
     });
     for (const t of touched) this.events.emit('question:changed', { ...t, created: false });
@@ -307,10 +306,10 @@ export class OpinionsService {
     await this.requireOf(actor, before);
     if (before.questionId !== null) throw new DomainError('INVALID_PAYLOAD', "a session's opinion: erase its participant's personal data");
     const now = nowIso();
-    await portOf(this.db).tx(async () => {
+    await this.port.tx(async () => {
       await this.repo.update(id, { personName: null, locality: null, localityCode: null, group: null, erasedAt: now, updatedAt: now });
       // Who erased and when, never what.
-      await recordAudit(this.db, actor, { action: 'opinion.erase', entity: 'opinion', entityId: id, after: { erasedAt: now } });
+      await recordAudit(this.port, actor, { action: 'opinion.erase', entity: 'opinion', entityId: id, after: { erasedAt: now } });
     });
     return this.one(id);
   }

@@ -1,8 +1,7 @@
 import type { CreateFieldBody, CreateUnitBody, Field, Unit, UpdateFieldBody, UpdateUnitBody } from '../../../shared/schemas/opinions';
 import { cleanLine, cleanLineOrNull } from '../../../shared/text';
 import { foldText } from '../../../shared/fields';
-import type { Db } from '../../db/client';
-import { portOf } from '../../db/port';
+import type { DbPort } from '../../db/port';
 import { requireStaff, SYSTEM, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 import { nowIso } from '../clock';
@@ -50,11 +49,11 @@ const keywordList = (ks: readonly string[]): string => JSON.stringify([...new Se
 export class UnitsService {
   readonly repo: UnitsRepo;
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     /** The settings' organisation, for the first unit. */
     private readonly org: () => Promise<{ name: string; abbreviation: string }>,
   ) {
-    this.repo = new UnitsRepo(db);
+    this.repo = new UnitsRepo(port);
   }
 
   async list(actor: Actor): Promise<Unit[]> {
@@ -73,7 +72,7 @@ export class UnitsService {
    * at every start.
    */
   async ensureDefault(): Promise<UnitRow> {
-    return portOf(this.db).tx(async () => {
+    return this.port.tx(async () => {
       let unit = await this.repo.first();
       if (!unit) {
         // The settings are read from the database: an await that may stay inside the transaction.
@@ -85,17 +84,17 @@ export class UnitsService {
           level: /(^|\s)(XÃ|PHƯỜNG|ĐẶC KHU)(\s|$)/iu.test(name) ? 'commune' : 'province',
           place: placeNameFrom(name),
         });
-        await recordAudit(this.db, SYSTEM, { action: 'unit.create', entity: 'unit', entityId: unit.id, after: unit });
+        await recordAudit(this.port, SYSTEM, { action: 'unit.create', entity: 'unit', entityId: unit.id, after: unit });
       }
       const assigned = await this.repo.assignSessionsWithoutUnit(unit.id);
-      if (assigned > 0) await recordAudit(this.db, SYSTEM, { action: 'unit.sessions.assign', entity: 'unit', entityId: unit.id, after: { sessions: assigned } });
+      if (assigned > 0) await recordAudit(this.port, SYSTEM, { action: 'unit.sessions.assign', entity: 'unit', entityId: unit.id, after: { sessions: assigned } });
       return unit;
     });
   }
 
   async create(actor: Actor, body: CreateUnitBody): Promise<Unit> {
     requireStaff(actor, ['admin']);
-    const row = await portOf(this.db).tx(async () => {
+    const row = await this.port.tx(async () => {
       const inserted = await this.repo.insert({
         name: required(body.name, 'name'),
         abbreviation: body.abbreviation,
@@ -104,7 +103,7 @@ export class UnitsService {
         place: required(body.place, 'place'),
         code: body.code ?? null,
       });
-      await recordAudit(this.db, actor, { action: 'unit.create', entity: 'unit', entityId: inserted.id, after: inserted });
+      await recordAudit(this.port, actor, { action: 'unit.create', entity: 'unit', entityId: inserted.id, after: inserted });
       return inserted;
     });
     return toUnit(row);
@@ -121,9 +120,9 @@ export class UnitsService {
     if (body.parentName !== undefined) patch.parentName = cleanLineOrNull(body.parentName);
     if (body.place !== undefined) patch.place = required(body.place, 'place');
     if (body.code !== undefined) patch.code = body.code;
-    const after = await portOf(this.db).tx(async () => {
+    const after = await this.port.tx(async () => {
       const row = await this.repo.update(id, { ...patch, updatedAt: nowIso() });
-      await recordAudit(this.db, actor, { action: 'unit.update', entity: 'unit', entityId: id, before, after: row });
+      await recordAudit(this.port, actor, { action: 'unit.update', entity: 'unit', entityId: id, before, after: row });
       return row;
     });
     return toUnit(after);
@@ -148,13 +147,13 @@ export class UnitsService {
     requireStaff(actor, ['admin']);
     const name = required(body.name, 'name');
     if (await this.repo.fieldByName(name)) throw new DomainError('CONFLICT', `a field named ${name} exists`);
-    const row = await portOf(this.db).tx(async () => {
+    const row = await this.port.tx(async () => {
       const inserted = await this.repo.insertField({
         name,
         keywords: keywordList(body.keywords ?? []),
         position: body.position ?? (await this.repo.nextFieldPosition()),
       });
-      await recordAudit(this.db, actor, { action: 'field.create', entity: 'field', entityId: inserted.id, after: inserted });
+      await recordAudit(this.port, actor, { action: 'field.create', entity: 'field', entityId: inserted.id, after: inserted });
       return inserted;
     });
     return toField(row);
@@ -174,9 +173,9 @@ export class UnitsService {
     if (body.keywords !== undefined) patch.keywords = keywordList(body.keywords);
     if (body.position !== undefined) patch.position = body.position;
     if (body.active !== undefined) patch.active = body.active;
-    const after = await portOf(this.db).tx(async () => {
+    const after = await this.port.tx(async () => {
       const row = await this.repo.updateField(id, patch);
-      await recordAudit(this.db, actor, { action: 'field.update', entity: 'field', entityId: id, before, after: row });
+      await recordAudit(this.port, actor, { action: 'field.update', entity: 'field', entityId: id, before, after: row });
       return row;
     });
     return toField(after);

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client';
+import type { DbPort } from '../../db/port';
 import type { PersonalDataSummary } from '../../../shared/schemas/personal-data';
 
 type Counts = Pick<PersonalDataSummary, 'participants' | 'withName' | 'withLocality' | 'withContact' | 'erased' | 'banned'>;
@@ -7,20 +7,20 @@ type Counts = Pick<PersonalDataSummary, 'participants' | 'withName' | 'withLocal
 export class ParticipantsRepo {
   private readonly countsStmt;
 
-  constructor(db: Db) {
-    this.countsStmt = db.$client.prepare<[number], Counts>(
+  constructor(port: DbPort) {
+    const counts = (placeholder: string) =>
       `SELECT count(*) AS participants,
-              count(display_name) + 0 AS withName,
-              count(locality) + 0 AS withLocality,
-              count(contact) + 0 AS withContact,
-              count(erased_at) + 0 AS erased,
-              count(banned_at) + 0 AS banned
-       FROM participants WHERE session_id = ?`,
-    );
+              count(display_name) AS "withName",
+              count(locality) AS "withLocality",
+              count(contact) AS "withContact",
+              count(erased_at) AS erased,
+              count(banned_at) AS banned
+       FROM participants WHERE session_id = ${placeholder}`;
+    this.countsStmt = port.prepare<[number], Counts>({ sqlite: counts('?'), pg: counts('$1') });
   }
 
   /** How many of a session's participants left a name, a locality, a contact; how many were erased or banned. */
   async personalDataCounts(sessionId: number): Promise<Counts> {
-    return this.countsStmt.get(sessionId)!;
+    return (await this.countsStmt.get(sessionId))!;
   }
 }

@@ -4,9 +4,8 @@ import type { BanResult, PersonalDataOverview, PersonalDataSummary } from '../..
 import { eq } from 'drizzle-orm';
 import type { JoinPreview, ParticipantView, Session } from '../../../shared/schemas/entities';
 import type { JoinBody } from '../../../shared/schemas/requests';
-import type { Db } from '../../db/client';
+import type { DbPort } from '../../db/port';
 import { participants } from '../../db/schema';
-import { portOf } from '../../db/port';
 import { requireStaff, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 import { DomainError } from '../errors';
@@ -37,16 +36,16 @@ export const toParticipantView = (p: ParticipantRow): ParticipantView => ({
 
 export class ParticipantsService {
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly sessions: SessionsService,
     private readonly events: DomainEvents,
     private readonly questionsRepo: QuestionsRepo,
     readonly registry: ParticipantRegistry,
     /** Joins share one COMMIT per event-loop turn: a hall scanning the QR code at once does not queue on the disk. */
     private readonly groupCommit: GroupCommit,
-    private readonly venues: VenuesRepo = new VenuesRepo(db),
-    private readonly participantsRepo: ParticipantsRepo = new ParticipantsRepo(db),
-    private readonly opinionsRepo: OpinionsRepo = new OpinionsRepo(db),
+    private readonly venues: VenuesRepo = new VenuesRepo(port),
+    private readonly participantsRepo: ParticipantsRepo = new ParticipantsRepo(port),
+    private readonly opinionsRepo: OpinionsRepo = new OpinionsRepo(port),
   ) {}
 
   /**
@@ -91,7 +90,7 @@ export class ParticipantsService {
     if (!isJoinable(session.status)) throw new DomainError('SESSION_NOT_JOINABLE', 'this session is not open yet');
     const contact = cleanLineOrNull(body.contact);
     const { locality, localityCode } = localities().resolve(body.locality, body.localityCode);
-    const row = this.db
+    const row = this.port.q
       .insert(participants)
       .values({
         sessionId: session.id,
@@ -110,7 +109,7 @@ export class ParticipantsService {
   }
 
   async byId(id: number): Promise<ParticipantRow | undefined> {
-    return this.db.select().from(participants).where(eq(participants.id, id)).get();
+    return this.port.q.select().from(participants).where(eq(participants.id, id)).get();
   }
 
   /** Contact details, for the secretariat to reach an asker. Every read is audited. */
@@ -123,8 +122,8 @@ export class ParticipantsService {
     await this.sessions.requireStaffOf(actor, row.sessionId, ['secretary', 'admin']);
     // Every write goes through the port, even a lone one: outside a transaction
     // it could land inside another action's, between two of its awaits.
-    await portOf(this.db).tx(() =>
-      recordAudit(this.db, actor, {
+    await this.port.tx(() =>
+      recordAudit(this.port, actor, {
         action: 'participant.contact.view',
         entity: 'participant',
         entityId: participantId,
@@ -155,8 +154,8 @@ export class ParticipantsService {
     const now = nowIso();
     const rejected: { id: number; previousStatus: QuestionRow['status'] }[] = [];
     let recounted: { questionId: number; votes: number }[] = [];
-    await portOf(this.db).tx(async () => {
-      this.db.update(participants).set({ bannedAt: now, banReason: why }).where(eq(participants.id, participantId)).run();
+    await this.port.tx(async () => {
+      this.port.q.update(participants).set({ bannedAt: now, banReason: why }).where(eq(participants.id, participantId)).run();
       if (!frozen) {
         for (const q of await this.questionsRepo.ofParticipant(participantId)) {
           if (q.status !== 'pending') continue;
@@ -165,7 +164,7 @@ export class ParticipantsService {
         }
         recounted = await this.questionsRepo.removeAllVotesOf(participantId);
       }
-      await recordAudit(this.db, actor, {
+      await recordAudit(this.port, actor, {
         action: 'participant.ban',
         entity: 'participant',
         entityId: participantId,
@@ -196,14 +195,14 @@ export class ParticipantsService {
     await this.sessions.requireStaffOf(actor, target.sessionId, ['secretary', 'admin']);
     const now = nowIso();
     const own = await this.questionsRepo.ofParticipant(participantId);
-    await portOf(this.db).tx(async () => {
-      this.db
+    await this.port.tx(async () => {
+      this.port.q
         .update(participants)
         .set({ displayName: null, locality: null, localityCode: null, group: null, contact: null, contactConsentAt: null, erasedAt: now })
         .where(eq(participants.id, participantId))
         .run();
       await this.questionsRepo.makeAnonymous(participantId);
-      await recordAudit(this.db, actor, {
+      await recordAudit(this.port, actor, {
         action: 'participant.erase',
         entity: 'participant',
         entityId: participantId,

@@ -1,5 +1,4 @@
-import type { Db } from '../../db/client';
-import { portOf } from '../../db/port';
+import { sqliteOf, type DbPort } from '../../db/port';
 import { SYSTEM } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 
@@ -13,13 +12,13 @@ import { recordAudit } from '../audit/audit.repo';
  */
 export class RetentionService {
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Erases what is due at `now`; returns the sessions swept and the contacts erased. */
   async sweep(now: Date = this.clock()): Promise<{ sessions: number[]; contactsErased: number }> {
-    const c = this.db.$client;
+    const c = sqliteOf(this.port);
     const nowMs = now.getTime();
     const due = (
       c
@@ -32,13 +31,13 @@ export class RetentionService {
     let erased = 0;
     const at = now.toISOString();
     for (const s of due) {
-      await portOf(this.db).tx(async () => {
+      await this.port.tx(async () => {
         const { changes } = c
           .prepare('UPDATE participants SET contact = NULL, contact_consent_at = NULL WHERE session_id = ? AND (contact IS NOT NULL OR contact_consent_at IS NOT NULL)')
           .run(s.id);
         c.prepare('UPDATE sessions SET contacts_erased_at = ? WHERE id = ?').run(at, s.id);
         erased += changes;
-        await recordAudit(this.db, SYSTEM, {
+        await recordAudit(this.port, SYSTEM, {
           action: 'session.contacts.erase',
           entity: 'session',
           entityId: s.id,

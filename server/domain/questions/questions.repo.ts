@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../../db/client';
+import { sqliteOf, type DbPort } from '../../db/port';
 import { answers, commitments, followUps, participants, questions } from '../../db/schema';
 
 export type QuestionRow = typeof questions.$inferSelect;
@@ -55,8 +55,8 @@ export class QuestionsRepo {
   private readonly venueNameOfStmt: Statement<[number], { id: number; name: string }>;
   private readonly nextNumberStmt: Statement<[number], { n: number }>;
 
-  constructor(private readonly db: Db) {
-    const c = db.$client;
+  constructor(private readonly port: DbPort) {
+    const c = sqliteOf(port);
     this.voteTargetStmt = c.prepare(
       `SELECT q.session_id AS sessionId, q.status AS status, q.participant_id AS participantId, s.status AS sessionStatus
        FROM questions q JOIN sessions s ON s.id = q.session_id WHERE q.id = ?`,
@@ -89,10 +89,10 @@ export class QuestionsRepo {
 
   /** Copies the source's voters onto the target (each person once) and recounts it. */
   async mergeVotes(sourceId: number, targetId: number): Promise<number> {
-    this.db.$client
+    sqliteOf(this.port)
       .prepare('INSERT OR IGNORE INTO votes (question_id, participant_id, created_at) SELECT ?, participant_id, created_at FROM votes WHERE question_id = ?')
       .run(targetId, sourceId);
-    return this.db.$client
+    return sqliteOf(this.port)
       .prepare<[number, number], { votes: number }>('UPDATE questions SET votes = (SELECT count(*) FROM votes WHERE question_id = ?) WHERE id = ? RETURNING votes')
       .get(targetId, targetId)!.votes;
   }
@@ -103,7 +103,7 @@ export class QuestionsRepo {
    * the new counts. Call inside a transaction.
    */
   async removeAllVotesOf(participantId: number): Promise<{ questionId: number; votes: number }[]> {
-    const c = this.db.$client;
+    const c = sqliteOf(this.port);
     const ids = c
       .prepare<[number], { id: number }>('SELECT question_id AS id FROM votes WHERE participant_id = ?')
       .all(participantId)
@@ -117,12 +117,12 @@ export class QuestionsRepo {
 
   /** Every question of this participant becomes anonymous (its author's data was erased). */
   async makeAnonymous(participantId: number): Promise<void> {
-    this.db.update(questions).set({ anonymous: true }).where(eq(questions.participantId, participantId)).run();
+    this.port.q.update(questions).set({ anonymous: true }).where(eq(questions.participantId, participantId)).run();
   }
 
   /** Ids and statuses of one participant's questions. */
   async ofParticipant(participantId: number): Promise<{ id: number; sessionId: number; status: QuestionRow['status'] }[]> {
-    return this.db
+    return this.port.q
       .select({ id: questions.id, sessionId: questions.sessionId, status: questions.status })
       .from(questions)
       .where(eq(questions.participantId, participantId))
@@ -130,7 +130,7 @@ export class QuestionsRepo {
   }
 
   async votedBy(sessionId: number, participantId: number): Promise<number[]> {
-    return this.db.$client
+    return sqliteOf(this.port)
       .prepare<[number, number], { id: number }>(
         'SELECT v.question_id AS id FROM votes v JOIN questions q ON q.id = v.question_id WHERE q.session_id = ? AND v.participant_id = ?',
       )
@@ -141,15 +141,15 @@ export class QuestionsRepo {
   /** Current vote counts of a session's questions (all of them, or these ids), with their status. */
   async voteCounts(sessionId: number, ids?: readonly number[]): Promise<{ id: number; votes: number; status: QuestionRow['status'] }[]> {
     const where = ids ? and(eq(questions.sessionId, sessionId), inArray(questions.id, [...ids])) : eq(questions.sessionId, sessionId);
-    return this.db.select({ id: questions.id, votes: questions.votes, status: questions.status }).from(questions).where(where).all();
+    return this.port.q.select({ id: questions.id, votes: questions.votes, status: questions.status }).from(questions).where(where).all();
   }
 
   async byId(id: number): Promise<QuestionRow | undefined> {
-    return this.db.select().from(questions).where(eq(questions.id, id)).get();
+    return this.port.q.select().from(questions).where(eq(questions.id, id)).get();
   }
 
   async withAuthor(id: number): Promise<QuestionWithAuthor | undefined> {
-    const r = this.db
+    const r = this.port.q
       .select(withAuthorColumns)
       .from(questions)
       .innerJoin(participants, eq(participants.id, questions.participantId))
@@ -159,7 +159,7 @@ export class QuestionsRepo {
   }
 
   async listWithAuthor(sessionId: number): Promise<QuestionWithAuthor[]> {
-    return this.db
+    return this.port.q
       .select(withAuthorColumns)
       .from(questions)
       .innerJoin(participants, eq(participants.id, questions.participantId))
@@ -171,7 +171,7 @@ export class QuestionsRepo {
 
   /** One participant's questions in a session, oldest first. */
   async listWithAuthorBy(sessionId: number, participantId: number): Promise<QuestionWithAuthor[]> {
-    return this.db
+    return this.port.q
       .select(withAuthorColumns)
       .from(questions)
       .innerJoin(participants, eq(participants.id, questions.participantId))
@@ -182,7 +182,7 @@ export class QuestionsRepo {
   }
 
   async byClientId(participantId: number, clientId: string): Promise<QuestionRow | undefined> {
-    return this.db
+    return this.port.q
       .select()
       .from(questions)
       .where(and(eq(questions.participantId, participantId), eq(questions.clientId, clientId)))
@@ -191,7 +191,7 @@ export class QuestionsRepo {
 
   /** Recent questions of the session that a new one may duplicate. */
   async recentComparable(sessionId: number, limit: number): Promise<{ id: number; text: string }[]> {
-    return this.db
+    return this.port.q
       .select({ id: questions.id, text: questions.text })
       .from(questions)
       .where(and(eq(questions.sessionId, sessionId), inArray(questions.status, ['pending', 'approved', 'on_stage', 'answered', 'deferred'])))
@@ -202,7 +202,7 @@ export class QuestionsRepo {
 
   /** The session a linked venue belongs to, if the venue exists. */
   async sessionOfVenue(venueId: number): Promise<number | undefined> {
-    return this.db.$client.prepare<[number], { s: number }>('SELECT session_id AS s FROM venues WHERE id = ?').get(venueId)?.s;
+    return sqliteOf(this.port).prepare<[number], { s: number }>('SELECT session_id AS s FROM venues WHERE id = ?').get(venueId)?.s;
   }
 
   /** The next number within the session (the unique index makes a race fail, not duplicate). */
@@ -211,11 +211,11 @@ export class QuestionsRepo {
   }
 
   async insert(row: NewQuestionRow): Promise<QuestionRow> {
-    return this.db.insert(questions).values(row).returning().get();
+    return this.port.q.insert(questions).values(row).returning().get();
   }
 
   async update(id: number, patch: Partial<NewQuestionRow>): Promise<QuestionRow> {
-    return this.db.update(questions).set(patch).where(eq(questions.id, id)).returning().get();
+    return this.port.q.update(questions).set(patch).where(eq(questions.id, id)).returning().get();
   }
 
   /** The venue a participant joined by (null: the main hall). */
@@ -230,7 +230,7 @@ export class QuestionsRepo {
 
   /** The person a question is taken for (floor, paper, hotline, SMS): a participant row without a token. */
   async insertProxyParticipant(row: typeof participants.$inferInsert): Promise<number> {
-    return this.db.insert(participants).values(row).returning({ id: participants.id }).get().id;
+    return this.port.q.insert(participants).values(row).returning({ id: participants.id }).get().id;
   }
 
   /** Answers, commitments and follow-ups for the given questions, grouped by question. */
@@ -241,18 +241,18 @@ export class QuestionsRepo {
     // Chunk to stay far below SQLite's bound-parameter limit.
     for (let i = 0; i < questionIds.length; i += 500) {
       const ids = questionIds.slice(i, i + 500);
-      for (const a of this.db.select().from(answers).where(inArray(answers.questionId, ids)).orderBy(asc(answers.id)).all())
+      for (const a of this.port.q.select().from(answers).where(inArray(answers.questionId, ids)).orderBy(asc(answers.id)).all())
         out.get(a.questionId)!.answers.push(a);
-      for (const c of this.db.select().from(commitments).where(inArray(commitments.questionId, ids)).orderBy(asc(commitments.id)).all())
+      for (const c of this.port.q.select().from(commitments).where(inArray(commitments.questionId, ids)).orderBy(asc(commitments.id)).all())
         out.get(c.questionId)!.commitments.push(c);
-      for (const f of this.db.select().from(followUps).where(inArray(followUps.questionId, ids)).all())
+      for (const f of this.port.q.select().from(followUps).where(inArray(followUps.questionId, ids)).all())
         out.get(f.questionId)!.followUp = f;
     }
     return out;
   }
 
   async insertFollowUp(row: typeof followUps.$inferInsert): Promise<FollowUpRow> {
-    return this.db
+    return this.port.q
       .insert(followUps)
       .values(row)
       .onConflictDoUpdate({

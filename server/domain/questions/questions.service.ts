@@ -2,11 +2,10 @@ import type { SessionSnapshot, VoteResult } from '../../../shared/events';
 import type { Question } from '../../../shared/schemas/entities';
 import type { ModerationAction, QuestionChannel, QuestionStatus, Role } from '../../../shared/schemas/enums';
 import type { ModerateBody, SubmitQuestionBody, TakenQuestionBody } from '../../../shared/schemas/requests';
-import type { Db } from '../../db/client';
+import type { DbPort } from '../../db/port';
 import { sessions } from '../../db/schema';
 import { eq } from 'drizzle-orm';
 import type { GroupCommit } from '../../db/group-commit';
-import { portOf } from '../../db/port';
 import { requireParticipant, requireStaff, SYSTEM, type Actor } from '../actor';
 import { distinctAgencies } from '../agencies';
 import { recordAudit } from '../audit/audit.repo';
@@ -103,7 +102,7 @@ export class QuestionsService {
   private readonly smsLimiter: RateLimiter;
 
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly events: DomainEvents,
     private readonly sessions: SessionsService,
     limits: QuestionLimits,
@@ -112,9 +111,9 @@ export class QuestionsService {
     private readonly groupCommit: GroupCommit,
     private readonly surge = new VoteSurgeDetector(),
   ) {
-    this.repo = new QuestionsRepo(db);
-    this.opinions = new OpinionsRepo(db);
-    this.units = new UnitsRepo(db);
+    this.repo = new QuestionsRepo(port);
+    this.opinions = new OpinionsRepo(port);
+    this.units = new UnitsRepo(port);
     this.snapshots = new SnapshotCache(events);
     // Bursts: a few questions at once is normal; a vote burst of 30 is a
     // person scrolling and tapping quickly.
@@ -320,7 +319,7 @@ export class QuestionsService {
     const status: QuestionStatus =
       session.moderation === 'pre' || abusive || !this.publishLimiter.tryTake(sessionId) ? 'pending' : 'approved';
 
-    const row = await portOf(this.db).tx(async () => {
+    const row = await this.port.tx(async () => {
       const participantId = await q.participantId();
       if (q.clientId) {
         const raced = await this.repo.byClientId(participantId, q.clientId);
@@ -342,7 +341,7 @@ export class QuestionsService {
         flagAbusive: abusive,
         duplicateOf: JSON.stringify(duplicateOf),
       });
-      await recordAudit(this.db, actor, {
+      await recordAudit(this.port, actor, {
         action: channel === 'app' ? 'question.submit' : `question.take.${channel}`,
         entity: 'question',
         entityId: inserted.id,
@@ -478,9 +477,9 @@ export class QuestionsService {
     if (!['pending', 'approved'].includes(q.status)) {
       throw new DomainError('ILLEGAL_QUESTION_STATE', `a ${q.status} question cannot be withdrawn`);
     }
-    await portOf(this.db).tx(async () => {
+    await this.port.tx(async () => {
       const after = await this.repo.update(q.id, { status: 'withdrawn', pinned: false, updatedAt: nowIso() });
-      await recordAudit(this.db, actor, { action: 'question.withdraw', entity: 'question', entityId: q.id, sessionId: q.sessionId, before: { status: q.status }, after: { status: after.status } });
+      await recordAudit(this.port, actor, { action: 'question.withdraw', entity: 'question', entityId: q.id, sessionId: q.sessionId, before: { status: q.status }, after: { status: after.status } });
     });
     this.events.emit('question:changed', { sessionId: q.sessionId, questionId: q.id, created: false, previousStatus: q.status });
     return this.get(actor, q.id);
@@ -519,7 +518,7 @@ export class QuestionsService {
     let stageChanged = false;
     let mergeVotes: number | null = null;
 
-    await portOf(this.db).tx(async () => {
+    await this.port.tx(async () => {
       const patch: Partial<QuestionRow> = { updatedAt: now };
       const need = <T>(v: T | undefined, field: string): T => {
         if (v === undefined || v === null) throw new DomainError('INVALID_PAYLOAD', `${body.action} needs ${field}`);
@@ -597,7 +596,7 @@ export class QuestionsService {
           }
           patch.status = 'on_stage';
           patch.stagedAt = now;
-          this.db.update(sessions).set({ stageQuestionId: q.id }).where(eq(sessions.id, q.sessionId)).run();
+          this.port.q.update(sessions).set({ stageQuestionId: q.id }).where(eq(sessions.id, q.sessionId)).run();
           stageChanged = true;
           break;
         }
@@ -625,14 +624,14 @@ export class QuestionsService {
       }
       // Leaving the stage in any way frees it.
       if (q.status === 'on_stage' && patch.status && patch.status !== 'on_stage' && session.stageQuestionId === q.id) {
-        this.db.update(sessions).set({ stageQuestionId: null }).where(eq(sessions.id, q.sessionId)).run();
+        this.port.q.update(sessions).set({ stageQuestionId: null }).where(eq(sessions.id, q.sessionId)).run();
         stageChanged = true;
       }
       const after = await this.repo.update(q.id, patch);
       // Approved or later (or merged, or deferred with its follow-up): its opinion is made or completed now.
       if (isOpinionStatus(after.status)) await this.opinions.syncQuestion(q.id);
       changed.push({ id: q.id, previousStatus: q.status });
-      await recordAudit(this.db, actor, {
+      await recordAudit(this.port, actor, {
         action: `question.${body.action}`,
         entity: 'question',
         entityId: q.id,

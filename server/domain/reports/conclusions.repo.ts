@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { DbPort } from '../../db/port';
 import { conclusions, sessions } from '../../db/schema';
 
 export type ConclusionsRow = typeof conclusions.$inferSelect;
@@ -7,14 +7,14 @@ export type ConclusionsWrite = Omit<typeof conclusions.$inferInsert, 'sessionId'
 
 /** The secretariat's own writing about a session: the conclusion notice, and the minutes' hand-entered notes. */
 export class ConclusionsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly port: DbPort) {}
 
   async get(sessionId: number): Promise<ConclusionsRow | undefined> {
-    return this.db.select().from(conclusions).where(eq(conclusions.sessionId, sessionId)).get();
+    return this.port.q.select().from(conclusions).where(eq(conclusions.sessionId, sessionId)).get();
   }
 
   async upsert(sessionId: number, row: ConclusionsWrite): Promise<ConclusionsRow> {
-    return this.db
+    return this.port.q
       .insert(conclusions)
       .values({ ...row, sessionId })
       .onConflictDoUpdate({ target: conclusions.sessionId, set: row })
@@ -23,6 +23,6 @@ export class ConclusionsRepo {
   }
 
   async setMinutesNotes(sessionId: number, patch: { attendance?: number | null; closingRemarks?: string | null; updatedAt: string }) {
-    return this.db.update(sessions).set(patch).where(eq(sessions.id, sessionId)).returning().get();
+    return this.port.q.update(sessions).set(patch).where(eq(sessions.id, sessionId)).returning().get();
   }
 }

@@ -1,6 +1,5 @@
 import type { Authority, Conclusions, ConclusionsBody, ConclusionTask } from '../../../shared/schemas/secretariat';
-import type { Db } from '../../db/client';
-import { portOf } from '../../db/port';
+import type { DbPort } from '../../db/port';
 import type { ConclusionsData, MinutesData } from '../../export/types';
 import { requireStaff, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
@@ -41,10 +40,10 @@ export class ConclusionsService {
   private readonly repo: ConclusionsRepo;
 
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly reports: ReportsService,
   ) {
-    this.repo = new ConclusionsRepo(db);
+    this.repo = new ConclusionsRepo(port);
   }
 
   async get(actor: Actor, sessionId: number): Promise<Conclusions> {
@@ -71,7 +70,7 @@ export class ConclusionsService {
     if (!authority.of || !authority.position) throw new DomainError('INVALID_PAYLOAD', 'the authority needs whom it is signed for and the position');
     const subject = body.subject == null ? null : clean(body.subject) || null;
     const before = await this.repo.get(sessionId);
-    const row = await portOf(this.db).tx(async () => {
+    const row = await this.port.tx(async () => {
       const saved = await this.repo.upsert(sessionId, {
         subject,
         assessment: cleanBlock(body.assessment),
@@ -81,7 +80,7 @@ export class ConclusionsService {
         updatedBy: actor.kind === 'staff' ? actor.userId : null,
         updatedAt: nowIso(),
       });
-      await recordAudit(this.db, actor, { action: 'conclusions.save', entity: 'session', entityId: sessionId, sessionId, before: before ?? null, after: saved });
+      await recordAudit(this.port, actor, { action: 'conclusions.save', entity: 'session', entityId: sessionId, sessionId, before: before ?? null, after: saved });
       return saved;
     });
     return this.view(sessionId, row);

@@ -1,7 +1,6 @@
 import type { Session } from '../../../shared/schemas/entities';
 import type { MinutesNotesBody } from '../../../shared/schemas/secretariat';
-import type { Db } from '../../db/client';
-import { portOf } from '../../db/port';
+import type { DbPort } from '../../db/port';
 import { requireStaff, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 import { nowIso } from '../clock';
@@ -19,11 +18,11 @@ export class MinutesNotesService {
   private readonly repo: ConclusionsRepo;
 
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly events: DomainEvents,
     private readonly sessions: SessionsService,
   ) {
-    this.repo = new ConclusionsRepo(db);
+    this.repo = new ConclusionsRepo(port);
   }
 
   async update(actor: Actor, sessionId: number, body: MinutesNotesBody): Promise<Session> {
@@ -36,9 +35,9 @@ export class MinutesNotesService {
       const text = body.closingRemarks?.normalize('NFC').replace(/\r\n?/g, '\n').trim();
       patch.closingRemarks = text || null;
     }
-    const after = await portOf(this.db).tx(async () => {
+    const after = await this.port.tx(async () => {
       const row = await this.repo.setMinutesNotes(sessionId, { ...patch, updatedAt: nowIso() });
-      await recordAudit(this.db, actor, {
+      await recordAudit(this.port, actor, {
         action: 'session.minutes_notes',
         entity: 'session',
         entityId: sessionId,

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client';
+import { sqliteOf, type DbPort } from '../../db/port';
 import type { units } from '../../db/schema';
 
 export type UnitRow = typeof units.$inferSelect;
@@ -106,10 +106,10 @@ const toFacts = (r: RawFacts): OpinionFacts => ({ ...r, anonymous: Boolean(r.ano
 
 /** Read-only queries of the period report and the carry-over between dialogues. */
 export class OpinionsReportRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly port: DbPort) {}
 
   async unit(id: number): Promise<UnitRow | undefined> {
-    const r = this.db.$client
+    const r = sqliteOf(this.port)
       .prepare(
         `SELECT id, name, abbreviation, level, parent_name AS parentName, place, code, created_at AS createdAt, updated_at AS updatedAt FROM units WHERE id = ?`,
       )
@@ -118,7 +118,7 @@ export class OpinionsReportRepo {
   }
 
   async fields(): Promise<{ id: number; name: string; position: number; active: boolean }[]> {
-    return (this.db.$client.prepare(`SELECT id, name, position, active FROM fields ORDER BY position, id`).all() as {
+    return (sqliteOf(this.port).prepare(`SELECT id, name, position, active FROM fields ORDER BY position, id`).all() as {
       id: number;
       name: string;
       position: number;
@@ -129,7 +129,7 @@ export class OpinionsReportRepo {
   /** Every opinion of the unit received before `beforeIso`, oldest first. */
   async opinionsOfUnit(unitId: number, beforeIso: string): Promise<OpinionFacts[]> {
     return (
-      this.db.$client
+      sqliteOf(this.port)
         .prepare(`${OPINION_SELECT} WHERE o.unit_id = ? AND o.received_at < ? ORDER BY o.received_at, o.id`)
         .all(unitId, beforeIso) as RawFacts[]
     ).map(toFacts);
@@ -139,7 +139,7 @@ export class OpinionsReportRepo {
   async opinionsOfSessions(sessionIds: number[]): Promise<OpinionFacts[]> {
     if (sessionIds.length === 0) return [];
     return (
-      this.db.$client
+      sqliteOf(this.port)
         .prepare(`${OPINION_SELECT} WHERE o.session_id IN (${sessionIds.map(() => '?').join(',')}) ORDER BY o.received_at, o.id`)
         .all(...sessionIds) as RawFacts[]
     ).map(toFacts);
@@ -153,7 +153,7 @@ export class OpinionsReportRepo {
   async outcomeSetAt(ids: number[]): Promise<Map<number, string>> {
     const out = new Map<number, string>();
     if (ids.length === 0) return out;
-    const stmt = this.db.$client.prepare(
+    const stmt = sqliteOf(this.port).prepare(
       `SELECT entity_id AS id, at, before, after FROM audit_log WHERE entity = 'opinion' AND entity_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
     );
     for (const row of stmt.all(JSON.stringify(ids)) as { id: number; at: string; before: string | null; after: string | null }[]) {
@@ -168,7 +168,7 @@ export class OpinionsReportRepo {
 
   /** The unit's sessions that were held (went live or closed) and started in [fromIso, toIso). */
   async heldSessions(unitId: number, fromIso: string, toIso: string): Promise<HeldSession[]> {
-    return this.db.$client
+    return sqliteOf(this.port)
       .prepare(
         `SELECT s.id, s.title, s.audience, s.audience_group AS audienceGroup, s.starts_at AS startsAt, s.started_at AS startedAt,
                 s.closed_at AS closedAt, s.status, s.chair AS chairText, s.attendance,
@@ -186,7 +186,7 @@ export class OpinionsReportRepo {
 
   /** Dialogues of the same unit (or, without a unit, of no unit) held before `beforeIso`, newest first. */
   async earlierSessions(sessionId: number, unitId: number | null, beforeIso: string): Promise<HeldSession[]> {
-    return this.db.$client
+    return sqliteOf(this.port)
       .prepare(
         `SELECT s.id, s.title, s.audience, s.audience_group AS audienceGroup, s.starts_at AS startsAt, s.started_at AS startedAt,
                 s.closed_at AS closedAt, s.status, s.chair AS chairText, s.attendance,
@@ -205,7 +205,7 @@ export class OpinionsReportRepo {
   async commitmentsOf(sessionIds: number[]): Promise<CommitmentFacts[]> {
     if (sessionIds.length === 0) return [];
     return (
-      this.db.$client
+      sqliteOf(this.port)
         .prepare(
           `SELECT c.id, c.question_id AS questionId, q.session_id AS sessionId, q.number AS questionNumber, q.text AS questionText,
                   c.text, c.agency, c.deadline, c.status,

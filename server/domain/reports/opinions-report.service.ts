@@ -8,7 +8,7 @@ import type {
   ReportOpinion,
   SessionDeadlines,
 } from '../../../shared/schemas/opinions-report';
-import type { Db } from '../../db/client';
+import type { DbPort } from '../../db/port';
 import { agencyKey } from '../agencies';
 import { requireStaff, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
@@ -39,11 +39,11 @@ export class OpinionsReportService {
   readonly repo: OpinionsReportRepo;
 
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly sessions: SessionsService,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.repo = new OpinionsReportRepo(db);
+    this.repo = new OpinionsReportRepo(port);
   }
 
   private today(): string {
@@ -66,7 +66,7 @@ export class OpinionsReportService {
     if (q.from > q.to) throw new DomainError('INVALID_PERIOD', 'from is after to');
     const unit = await this.unit(q.unitId);
     const report = await this.build(unit, q.from, q.to);
-    await recordAudit(this.db, actor, { action: 'export.download', entity: 'unit', entityId: unit.id, after: { kind, from: q.from, to: q.to } });
+    await recordAudit(this.port, actor, { action: 'export.download', entity: 'unit', entityId: unit.id, after: { kind, from: q.from, to: q.to } });
     return report;
   }
 

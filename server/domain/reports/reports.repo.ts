@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { DbPort } from '../../db/port';
 import { participants, questions, sessions, venues } from '../../db/schema';
 import type { VenueRow } from '../venues/venues.repo';
 import type { ParticipantGroup, QuestionStatus } from '../../../shared/schemas/enums';
@@ -20,13 +20,13 @@ export interface SessionRecord {
 /** Read-only queries behind the minutes, lists, statistics and public pages. */
 export class ReportsRepo {
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly sessionsRepo: SessionsRepo,
     private readonly questionsRepo: QuestionsRepo,
   ) {}
 
   async load(session: SessionRow): Promise<SessionRecord> {
-    const byGroup = this.db
+    const byGroup = this.port.q
       .select({ group: participants.group, count: sql<number>`count(*)` })
       .from(participants)
       // The people who joined on their phones: not those a question was taken for (floor, paper, hotline, SMS).
@@ -46,20 +46,20 @@ export class ReportsRepo {
       panel,
       participants: { total: byGroup.reduce((n, g) => n + g.count, 0), byGroup },
       questions: list.map((q) => ({ ...q, ctx: ctx.get(q.id) ?? { answers: [], commitments: [], followUp: null } })),
-      venues: this.db.select().from(venues).where(eq(venues.sessionId, session.id)).orderBy(asc(venues.position), asc(venues.id)).all(),
+      venues: this.port.q.select().from(venues).where(eq(venues.sessionId, session.id)).orderBy(asc(venues.position), asc(venues.id)).all(),
     };
   }
 
   /** Closed and archived sessions with how many questions their public record shows. */
   async publicSessions(publicStatuses: readonly QuestionStatus[]): Promise<{ session: SessionRow; questionCount: number }[]> {
-    const rows = this.db
+    const rows = this.port.q
       .select()
       .from(sessions)
       .where(inArray(sessions.status, ['closed', 'archived']))
       .orderBy(desc(sessions.startsAt), asc(sessions.id))
       .all();
     if (rows.length === 0) return [];
-    const counts = this.db
+    const counts = this.port.q
       .select({ sessionId: questions.sessionId, n: sql<number>`count(*)` })
       .from(questions)
       .where(and(inArray(questions.sessionId, rows.map((r) => r.id)), inArray(questions.status, [...publicStatuses])))
@@ -76,6 +76,6 @@ export class ReportsRepo {
   }
 
   async questionIdByTrackingCode(code: string): Promise<number | undefined> {
-    return this.db.select({ id: questions.id }).from(questions).where(eq(questions.trackingCode, code)).get()?.id;
+    return this.port.q.select({ id: questions.id }).from(questions).where(eq(questions.trackingCode, code)).get()?.id;
   }
 }

@@ -11,7 +11,7 @@ import type {
   TrackResult,
 } from '../../../shared/schemas/secretariat';
 import { PARTICIPANT_GROUPS, PUBLIC_QUESTION_STATUSES, type Role } from '../../../shared/schemas/enums';
-import type { Db } from '../../db/client';
+import type { DbPort } from '../../db/port';
 import type {
   Asker,
   ExportAnswer,
@@ -178,13 +178,13 @@ export class ReportsService {
   readonly repo: ReportsRepo;
 
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly sessions: SessionsService,
     questions: QuestionsService,
     /** The issuing body on a session's documents: its organising unit (name, abbreviation, parent body, place). */
     private readonly orgOf: (sessionId: number) => Promise<DocumentOrg>,
   ) {
-    this.repo = new ReportsRepo(db, sessions.repo, questions.repo);
+    this.repo = new ReportsRepo(port, sessions.repo, questions.repo);
   }
 
   /** The issuing body of a session's documents (no authorization: callers have checked the session). */
@@ -194,7 +194,7 @@ export class ReportsService {
 
   /** Exports carry askers' names: who took which file, and when, is on record. */
   private async auditExport(actor: Actor, sessionId: number, kind: string): Promise<void> {
-    await recordAudit(this.db, actor, { action: 'export.download', entity: 'session', entityId: sessionId, sessionId, after: { kind } });
+    await recordAudit(this.port, actor, { action: 'export.download', entity: 'session', entityId: sessionId, sessionId, after: { kind } });
   }
 
   /** The session's row, or SESSION_NOT_FOUND: for the services beside this one. */

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { DbPort } from '../../db/port';
 import { DomainError } from '../errors';
 import { answers, opinions, questions, sessionPanel, sessionStaff, sessions, users, venues } from '../../db/schema';
 
@@ -9,15 +9,15 @@ export type PanelRow = typeof sessionPanel.$inferSelect;
 
 export class SessionsRepo {
   private readonly byIdStmt;
-  constructor(private readonly db: Db) {
-    this.byIdStmt = db.select().from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare();
+  constructor(private readonly port: DbPort) {
+    this.byIdStmt = port.q.select().from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare();
   }
   async byId(id: number): Promise<SessionRow | undefined> {
     return this.byIdStmt.get({ id });
   }
   /** The reachable session with this code (archived ones give their code back). */
   async byActiveCode(code: string): Promise<SessionRow | undefined> {
-    return this.db
+    return this.port.q
       .select()
       .from(sessions)
       .where(and(eq(sessions.code, code), ne(sessions.status, 'archived')))
@@ -25,7 +25,7 @@ export class SessionsRepo {
   }
   /** A question left on stage at closing goes back to approved; returns the ids moved. */
   async returnStagedToQueue(sessionId: number, now: string): Promise<number[]> {
-    return this.db
+    return this.port.q
       .update(questions)
       .set({ status: 'approved', updatedAt: now })
       .where(and(eq(questions.sessionId, sessionId), eq(questions.status, 'on_stage')))
@@ -35,24 +35,24 @@ export class SessionsRepo {
   }
   /** Any status, archived included (the join page points an ended session to its record). */
   async byCode(code: string): Promise<SessionRow | undefined> {
-    return this.db.select().from(sessions).where(eq(sessions.code, code)).orderBy(desc(sessions.id)).get();
+    return this.port.q.select().from(sessions).where(eq(sessions.code, code)).orderBy(desc(sessions.id)).get();
   }
   async list(): Promise<SessionRow[]> {
-    return this.db.select().from(sessions).orderBy(desc(sessions.startsAt), desc(sessions.id)).all();
+    return this.port.q.select().from(sessions).orderBy(desc(sessions.startsAt), desc(sessions.id)).all();
   }
   async insert(row: NewSessionRow): Promise<SessionRow> {
-    return this.db.insert(sessions).values(row).returning().get();
+    return this.port.q.insert(sessions).values(row).returning().get();
   }
   async update(id: number, patch: Partial<NewSessionRow>): Promise<SessionRow> {
-    return this.db.update(sessions).set(patch).where(eq(sessions.id, id)).returning().get();
+    return this.port.q.update(sessions).set(patch).where(eq(sessions.id, id)).returning().get();
   }
   /** A session moved to another unit takes its opinions along. */
   async moveOpinionsToUnit(sessionId: number, unitId: number, now: string): Promise<void> {
-    this.db.update(opinions).set({ unitId, updatedAt: now }).where(eq(opinions.sessionId, sessionId)).run();
+    this.port.q.update(opinions).set({ unitId, updatedAt: now }).where(eq(opinions.sessionId, sessionId)).run();
   }
   async panelOf(sessionIds: number[]): Promise<PanelRow[]> {
     if (sessionIds.length === 0) return [];
-    return this.db
+    return this.port.q
       .select()
       .from(sessionPanel)
       .where(inArray(sessionPanel.sessionId, sessionIds))
@@ -69,15 +69,15 @@ export class SessionsRepo {
     const kept = new Set(members.flatMap((m) => (m.id !== undefined && existing.has(m.id) ? [m.id] : [])));
     const dropped = [...existing].filter((id) => !kept.has(id));
     if (dropped.length > 0) {
-      const used = this.db.select({ id: answers.id }).from(answers).where(inArray(answers.panelSeatId, dropped)).limit(1).get();
+      const used = this.port.q.select({ id: answers.id }).from(answers).where(inArray(answers.panelSeatId, dropped)).limit(1).get();
       if (used) throw new DomainError('PANEL_SEAT_IN_USE', 'a panel member who answered cannot be removed');
-      this.db.delete(sessionPanel).where(inArray(sessionPanel.id, dropped)).run();
+      this.port.q.delete(sessionPanel).where(inArray(sessionPanel.id, dropped)).run();
     }
     members.forEach(({ id, ...m }, position) => {
       if (id !== undefined && kept.has(id)) {
-        this.db.update(sessionPanel).set({ ...m, position }).where(eq(sessionPanel.id, id)).run();
+        this.port.q.update(sessionPanel).set({ ...m, position }).where(eq(sessionPanel.id, id)).run();
       } else {
-        this.db.insert(sessionPanel).values({ ...m, sessionId, position }).run();
+        this.port.q.insert(sessionPanel).values({ ...m, sessionId, position }).run();
       }
     });
   }
@@ -86,7 +86,7 @@ export class SessionsRepo {
 
   /** Assigned to the session, or (a leader) seated on its panel. */
   async isStaffOf(sessionId: number, userId: number): Promise<boolean> {
-    const row = this.db.get<{ ok: number }>(sql`
+    const row = this.port.q.get<{ ok: number }>(sql`
       SELECT 1 AS ok FROM ${sessionStaff} WHERE ${sessionStaff.sessionId} = ${sessionId} AND ${sessionStaff.userId} = ${userId}
       UNION ALL
       SELECT 1 FROM ${sessionPanel} WHERE ${sessionPanel.sessionId} = ${sessionId} AND ${sessionPanel.userId} = ${userId}
@@ -96,7 +96,7 @@ export class SessionsRepo {
 
   /** Every session the user is assigned to or seated on. */
   async sessionIdsOf(userId: number): Promise<number[]> {
-    const rows = this.db.all<{ id: number }>(sql`
+    const rows = this.port.q.all<{ id: number }>(sql`
       SELECT ${sessionStaff.sessionId} AS id FROM ${sessionStaff} WHERE ${sessionStaff.userId} = ${userId}
       UNION
       SELECT ${sessionPanel.sessionId} FROM ${sessionPanel} WHERE ${sessionPanel.userId} = ${userId}`);
@@ -104,7 +104,7 @@ export class SessionsRepo {
   }
 
   async staffOf(sessionId: number): Promise<(typeof users.$inferSelect)[]> {
-    return this.db
+    return this.port.q
       .select({ u: users })
       .from(sessionStaff)
       .innerJoin(users, eq(users.id, sessionStaff.userId))
@@ -116,17 +116,17 @@ export class SessionsRepo {
 
   async existingUserIds(ids: number[]): Promise<number[]> {
     if (ids.length === 0) return [];
-    return this.db.select({ id: users.id }).from(users).where(inArray(users.id, ids)).all().map((r) => r.id);
+    return this.port.q.select({ id: users.id }).from(users).where(inArray(users.id, ids)).all().map((r) => r.id);
   }
 
   async replaceStaff(sessionId: number, userIds: number[], venueOf: Map<number, number> = new Map()): Promise<void> {
-    this.db.delete(sessionStaff).where(eq(sessionStaff.sessionId, sessionId)).run();
-    for (const userId of userIds) this.db.insert(sessionStaff).values({ sessionId, userId, venueId: venueOf.get(userId) ?? null }).run();
+    this.port.q.delete(sessionStaff).where(eq(sessionStaff.sessionId, sessionId)).run();
+    for (const userId of userIds) this.port.q.insert(sessionStaff).values({ sessionId, userId, venueId: venueOf.get(userId) ?? null }).run();
   }
 
   /** The venue a staff member is limited to in this session; null: the whole session (or not assigned). */
   async venueScopeOf(sessionId: number, userId: number): Promise<number | null> {
-    const row = this.db
+    const row = this.port.q
       .select({ venueId: sessionStaff.venueId })
       .from(sessionStaff)
       .where(and(eq(sessionStaff.sessionId, sessionId), eq(sessionStaff.userId, userId)))
@@ -135,7 +135,7 @@ export class SessionsRepo {
   }
 
   async venueScopes(sessionId: number): Promise<{ userId: number; venueId: number }[]> {
-    return this.db
+    return this.port.q
       .select({ userId: sessionStaff.userId, venueId: sessionStaff.venueId })
       .from(sessionStaff)
       .where(eq(sessionStaff.sessionId, sessionId))
@@ -150,7 +150,7 @@ export class SessionsRepo {
    * later), each venue moderator with the venue's name.
    */
   async staffForAudit(sessionId: number): Promise<{ staff: string[]; venues: string[] }> {
-    const rows = this.db
+    const rows = this.port.q
       .select({ name: users.displayName, username: users.username, venue: venues.name })
       .from(sessionStaff)
       .innerJoin(users, eq(users.id, sessionStaff.userId))
@@ -163,11 +163,11 @@ export class SessionsRepo {
   }
 
   async venueIdsOf(sessionId: number): Promise<number[]> {
-    return this.db.select({ id: venues.id }).from(venues).where(eq(venues.sessionId, sessionId)).all().map((r) => r.id);
+    return this.port.q.select({ id: venues.id }).from(venues).where(eq(venues.sessionId, sessionId)).all().map((r) => r.id);
   }
 
   /** Any code phones can still type: a reachable session's, or a venue's. */
   async codeInUse(code: string): Promise<boolean> {
-    return (await this.byActiveCode(code)) !== undefined || this.db.select({ id: venues.id }).from(venues).where(eq(venues.code, code)).get() !== undefined;
+    return (await this.byActiveCode(code)) !== undefined || this.port.q.select({ id: venues.id }).from(venues).where(eq(venues.code, code)).get() !== undefined;
   }
 }

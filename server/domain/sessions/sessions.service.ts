@@ -1,6 +1,6 @@
 import type { PanelMember, Session } from '../../../shared/schemas/entities';
 import type { CreateSessionBody, PanelMemberInput, UpdateSessionBody } from '../../../shared/schemas/requests';
-import type { Db } from '../../db/client';
+import type { DbPort } from '../../db/port';
 import type { Role } from '../../../shared/schemas/enums';
 import type { User } from '../../../shared/schemas/entities';
 import { requireParticipant, requireStaff, SYSTEM, type Actor, type ParticipantActor, type StaffActor } from '../actor';
@@ -11,7 +11,6 @@ import { DomainError, fail } from '../errors';
 import type { DomainEvents } from '../events';
 import { generateJoinCode } from './join-code';
 import { canMove } from './lifecycle';
-import { portOf } from '../../db/port';
 import { SessionsRepo, type PanelRow, type SessionRow } from './sessions.repo';
 import { cleanLine, cleanLineOrNull, cleanMultilineOrNull } from '../../../shared/text';
 
@@ -104,10 +103,10 @@ export class SessionsService {
   readonly repo: SessionsRepo;
   private units: UnitDirectory | null = null;
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly events: DomainEvents,
   ) {
-    this.repo = new SessionsRepo(db);
+    this.repo = new SessionsRepo(port);
   }
 
   /** Wired once by createServices (the units service is built after this one). */
@@ -188,7 +187,7 @@ export class SessionsService {
     const before = await this.row(sessionId);
     if (before.status === 'archived') throw new DomainError('SESSION_ARCHIVED', 'an archived session cannot be changed');
     const removed: number[] = [];
-    await portOf(this.db).tx(async () => {
+    await this.port.tx(async () => {
       const previous = await this.repo.staffOf(sessionId);
       const known = new Set(await this.repo.existingUserIds(userIds));
       const unknown = userIds.find((id) => !known.has(id));
@@ -207,7 +206,7 @@ export class SessionsService {
       const auditBefore = await this.repo.staffForAudit(sessionId);
       await this.repo.replaceStaff(sessionId, userIds, venueOf);
       for (const u of previous) if (!userIds.includes(u.id)) removed.push(u.id);
-      await recordAudit(this.db, actor, {
+      await recordAudit(this.port, actor, {
         action: 'session.staff',
         entity: 'session',
         entityId: sessionId,
@@ -242,7 +241,7 @@ export class SessionsService {
     checkSeats(body.panel);
     const unitId = await this.unitFor(body.unitId);
     const createdBy = actor.kind === 'staff' ? actor.userId : null;
-    const row = await portOf(this.db).tx(async () => {
+    const row = await this.port.tx(async () => {
       const inserted = await this.insertWithFreshCode({
         title: required(body.title),
         audience: required(body.audience),
@@ -264,7 +263,7 @@ export class SessionsService {
         createdBy,
       });
       if (body.panel) await this.repo.replacePanel(inserted.id, body.panel.map(panelInput));
-      await recordAudit(this.db, actor, {
+      await recordAudit(this.port, actor, {
         action: 'session.create',
         entity: 'session',
         entityId: inserted.id,
@@ -298,7 +297,7 @@ export class SessionsService {
     if (actor !== SYSTEM && body.retentionDays !== undefined) await this.requireStaffOf(actor, id, ['admin']);
     let statusChanged = false;
     let offStage: number[] = [];
-    const row = await portOf(this.db).tx(async () => {
+    const row = await this.port.tx(async () => {
       const before = await this.row(id);
       const patch: Partial<SessionRow> = {};
       const now = nowIso();
@@ -345,7 +344,7 @@ export class SessionsService {
       // The session's opinions belong to its unit.
       if (patch.unitId != null) await this.repo.moveOpinionsToUnit(id, patch.unitId, now);
       if (body.panel) await this.repo.replacePanel(id, body.panel.map(panelInput));
-      await recordAudit(this.db, actor, {
+      await recordAudit(this.port, actor, {
         action: statusChanged ? `session.status.${after.status}` : 'session.update',
         entity: 'session',
         entityId: id,

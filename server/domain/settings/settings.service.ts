@@ -1,7 +1,6 @@
 import type { OrgSettings, UpdateOrgSettingsBody } from '../../../shared/schemas/settings';
 import { publicUrl, type Config } from '../../config';
-import type { Db } from '../../db/client';
-import { portOf } from '../../db/port';
+import type { DbPort } from '../../db/port';
 import { requireStaff, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 import { DomainError } from '../errors';
@@ -24,11 +23,11 @@ export class SettingsService {
   private generation = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly config: Pick<Config, 'orgName' | 'orgAbbreviation' | 'publicUrl'>,
     private readonly events?: DomainEvents,
   ) {
-    this.repo = new SettingsRepo(db);
+    this.repo = new SettingsRepo(port);
   }
 
   /**
@@ -80,8 +79,8 @@ export class SettingsService {
     await this.repo.write(values);
     this.forget();
     const after = await this.get();
-    await portOf(this.db).tx(async () => {
-      await recordAudit(this.db, actor, { action: 'settings.update', entity: 'settings', before, after });
+    await this.port.tx(async () => {
+      await recordAudit(this.port, actor, { action: 'settings.update', entity: 'settings', before, after });
       this.events?.emit('settings:changed');
     });
     return after;

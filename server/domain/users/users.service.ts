@@ -1,7 +1,6 @@
 import type { User } from '../../../shared/schemas/entities';
 import type { ChangePasswordBody, CreateUserBody, LoginBody, UpdateUserBody } from '../../../shared/schemas/requests';
-import type { Db } from '../../db/client';
-import { portOf } from '../../db/port';
+import type { DbPort } from '../../db/port';
 import { requireStaff, SYSTEM, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 import { nowIso } from '../clock';
@@ -32,11 +31,11 @@ const publicFields = (u: UserRow) => {
 export class UsersService {
   readonly repo: UsersRepo;
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly events: DomainEvents,
     private readonly hashGate = new HashGate(2),
   ) {
-    this.repo = new UsersRepo(db);
+    this.repo = new UsersRepo(port);
   }
 
   /**
@@ -54,8 +53,8 @@ export class UsersService {
     );
     // After the hash, never around it: a transaction holds the one connection.
     const attempt = (outcome: string) =>
-      portOf(this.db).tx(() =>
-        recordAudit(this.db, row && ok ? { kind: 'staff', userId: row.id, role: row.role, displayName: row.displayName } : { kind: 'anonymous' }, {
+      this.port.tx(() =>
+        recordAudit(this.port, row && ok ? { kind: 'staff', userId: row.id, role: row.role, displayName: row.displayName } : { kind: 'anonymous' }, {
           action: `auth.login.${outcome}`,
           entity: 'user',
           entityId: row?.id ?? null,
@@ -77,9 +76,9 @@ export class UsersService {
   /** Ends every token of this user issued so far (this one included). */
   async logout(actor: Actor): Promise<void> {
     const staff = requireStaff(actor);
-    await portOf(this.db).tx(async () => {
+    await this.port.tx(async () => {
       await this.repo.bumpTokenVersion(staff.userId);
-      await recordAudit(this.db, actor, { action: 'auth.logout', entity: 'user', entityId: staff.userId });
+      await recordAudit(this.port, actor, { action: 'auth.logout', entity: 'user', entityId: staff.userId });
     });
     this.events.emit('user:revoked', { userId: staff.userId });
   }
@@ -93,10 +92,10 @@ export class UsersService {
       throw new DomainError('WRONG_PASSWORD', 'the current password is not right');
     }
     const passwordHash = await hashPassword(body.newPassword);
-    await portOf(this.db).tx(async () => {
+    await this.port.tx(async () => {
       await this.repo.update(staff.userId, { passwordHash, updatedAt: nowIso() });
       await this.repo.bumpTokenVersion(staff.userId);
-      await recordAudit(this.db, actor, { action: 'user.password', entity: 'user', entityId: staff.userId, after: { passwordChanged: true } });
+      await recordAudit(this.port, actor, { action: 'user.password', entity: 'user', entityId: staff.userId, after: { passwordChanged: true } });
     });
     this.events.emit('user:revoked', { userId: staff.userId });
   }
@@ -132,7 +131,7 @@ export class UsersService {
     if (actor !== SYSTEM) requireStaff(actor, ['admin']);
     const passwordHash = await hashPassword(body.password);
     // Hashed before the transaction: it holds the one connection.
-    return portOf(this.db).tx(async () => {
+    return this.port.tx(async () => {
       const repo = this.repo;
       if (await repo.byUsername(body.username)) throw new DomainError('USERNAME_TAKEN', 'username already exists');
       const row = await repo.insert({
@@ -142,7 +141,7 @@ export class UsersService {
         title: cleanLineOrNull(body.title),
         passwordHash,
       });
-      await recordAudit(this.db, actor, { action: 'user.create', entity: 'user', entityId: row.id, after: publicFields(row) });
+      await recordAudit(this.port, actor, { action: 'user.create', entity: 'user', entityId: row.id, after: publicFields(row) });
       return toUser(row);
     });
   }
@@ -150,7 +149,7 @@ export class UsersService {
   async update(actor: Actor, id: number, body: UpdateUserBody): Promise<User> {
     const admin = requireStaff(actor, ['admin']);
     const passwordHash = body.password ? await hashPassword(body.password) : undefined;
-    const updated = await portOf(this.db).tx(async () => {
+    const updated = await this.port.tx(async () => {
       const before = await this.repo.byId(id);
       if (!before) throw new DomainError('USER_NOT_FOUND');
       if (id === admin.userId && (body.disabled === true || (body.role && body.role !== 'admin'))) {
@@ -167,7 +166,7 @@ export class UsersService {
       // A reset password, a disabled or a re-enabled account: tokens issued before are over.
       const endsTokens = Boolean(passwordHash) || (body.disabled !== undefined && body.disabled !== before.disabled);
       if (endsTokens) await this.repo.bumpTokenVersion(id);
-      await recordAudit(this.db, actor, {
+      await recordAudit(this.port, actor, {
         action: 'user.update',
         entity: 'user',
         entityId: id,

@@ -1,8 +1,7 @@
-import type { Db } from '../../db/client';
+import type { DbPort } from '../../db/port';
 import { DomainError } from '../errors';
 import type { ErrorCode } from '../../../shared/errors';
 import type { GroupCommit } from '../../db/group-commit';
-import { portOf } from '../../db/port';
 import type { QuestionsService } from '../questions/questions.service';
 import { normalizeJoinCode } from '../sessions/join-code';
 import { isJoinable } from '../sessions/lifecycle';
@@ -80,13 +79,13 @@ export const normalizePhone = (from: string): string => {
 export class SmsIntakeService {
   private readonly venues: VenuesRepo;
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly sessions: SessionsService,
     private readonly questions: QuestionsService,
     private readonly groupCommit: GroupCommit,
     private readonly windowMs: number,
   ) {
-    this.venues = new VenuesRepo(db);
+    this.venues = new VenuesRepo(port);
   }
 
   async intake(msg: SmsMessage, now = Date.now()): Promise<SmsAccepted> {
@@ -96,7 +95,7 @@ export class SmsIntakeService {
       // The refused action's savepoint rolled back: its message id is remembered in a transaction of its own.
       if (e instanceof SmsRefusal && e.remember) {
         const { messageId, receivedAt } = e.remember;
-        await portOf(this.db)
+        await this.port
           .tx(async () => {
             if (!(await this.venues.smsSeen(messageId))) await this.venues.recordSms({ messageId, receivedAt, questionId: null, outcome: e.code });
           })
@@ -129,7 +128,7 @@ export class SmsIntakeService {
       const venueId = venue?.id ?? null;
       const text = msg.text.normalize('NFC').trim().slice(first.length);
       // A savepoint of the group commit's batch: a refused question leaves no participant behind.
-      const q = await portOf(this.db).tx(async () => {
+      const q = await this.port.tx(async () => {
         const row = await this.questions.takeSms(
           session,
           venueId,

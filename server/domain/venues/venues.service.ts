@@ -1,7 +1,6 @@
 import type { Venue } from '../../../shared/schemas/entities';
 import type { CreateVenueBody, UpdateVenueBody } from '../../../shared/schemas/requests';
-import type { Db } from '../../db/client';
-import { portOf } from '../../db/port';
+import type { DbPort } from '../../db/port';
 import { requireStaff, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 import { DomainError } from '../errors';
@@ -24,11 +23,11 @@ export const toVenue = (v: VenueRow): Venue => ({
 export class VenuesService {
   readonly repo: VenuesRepo;
   constructor(
-    private readonly db: Db,
+    private readonly port: DbPort,
     private readonly events: DomainEvents,
     private readonly sessions: SessionsService,
   ) {
-    this.repo = new VenuesRepo(db);
+    this.repo = new VenuesRepo(port);
   }
 
   async list(actor: Actor, sessionId: number): Promise<Venue[]> {
@@ -47,7 +46,7 @@ export class VenuesService {
     if (session.status === 'archived') throw new DomainError('SESSION_ARCHIVED', 'an archived session cannot be changed');
     const name = body.name.normalize('NFC').trim();
     if (!name) throw new DomainError('INVALID_PAYLOAD', 'a venue needs a name');
-    const row = await portOf(this.db).tx(async () => {
+    const row = await this.port.tx(async () => {
       let code = generateJoinCode();
       for (let attempt = 0; await this.sessions.repo.codeInUse(code); attempt++) {
         if (attempt > 20) throw new DomainError('CONFLICT', 'could not find a free join code');
@@ -60,7 +59,7 @@ export class VenuesService {
         attendance: body.attendance ?? null,
         code,
       });
-      await recordAudit(this.db, actor, { action: 'venue.create', entity: 'venue', entityId: inserted.id, sessionId, after: inserted });
+      await recordAudit(this.port, actor, { action: 'venue.create', entity: 'venue', entityId: inserted.id, sessionId, after: inserted });
       return inserted;
     });
     this.events.emit('session:changed', { sessionId });
@@ -88,9 +87,9 @@ export class VenuesService {
     }
     if (body.locality !== undefined) patch.locality = body.locality?.normalize('NFC').trim() || null;
     if (body.attendance !== undefined) patch.attendance = body.attendance;
-    const after = await portOf(this.db).tx(async () => {
+    const after = await this.port.tx(async () => {
       const row = await this.repo.update(venueId, patch);
-      await recordAudit(this.db, actor, { action: 'venue.update', entity: 'venue', entityId: venueId, sessionId: before.sessionId, before, after: row });
+      await recordAudit(this.port, actor, { action: 'venue.update', entity: 'venue', entityId: venueId, sessionId: before.sessionId, before, after: row });
       return row;
     });
     this.events.emit('session:changed', { sessionId: before.sessionId });

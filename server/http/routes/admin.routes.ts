@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { sqliteOf } from '../../db/port';
 import { BackupService } from '../../domain/backup/backup.service';
 import { bearer, errors } from '../schemas';
 
@@ -7,7 +8,7 @@ const BackupFile = Type.Object({ file: Type.String(), bytes: Type.Integer(), cre
 
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['admin'];
-  const backups = new BackupService(app.services.db.$client, app.config.dataDir, app.services.db, { keepDays: app.config.backupKeepDays });
+  const backups = new BackupService(sqliteOf(app.services.port), app.config.dataDir, app.services.port, { keepDays: app.config.backupKeepDays });
 
   app.post(
     '/admin/backups',
