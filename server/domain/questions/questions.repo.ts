@@ -2,7 +2,6 @@ import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { DbPort, Prepared, Tables } from '../../db/port';
 import type { answers, commitments, followUps, participants, questions } from '../../db/schema';
 import { nowIso } from '../clock';
-import type { SessionRow } from '../sessions/sessions.repo';
 
 export type QuestionRow = typeof questions.$inferSelect;
 export type NewQuestionRow = typeof questions.$inferInsert;
@@ -63,7 +62,6 @@ export class QuestionsRepo {
   private readonly votedByStmt: Prepared<[number, number], { id: number }>;
   private readonly sessionOfVenueStmt: Prepared<[number], { s: number }>;
   private readonly lockStmt: Prepared<[number], { id: number }>;
-  private readonly lockSessionStmt: Prepared<[number], { status: string }>;
   private readonly withAuthorColumns: ReturnType<typeof withAuthorColumnsOf>;
 
   constructor(private readonly port: DbPort) {
@@ -129,11 +127,6 @@ export class QuestionsRepo {
     this.lockStmt = port.prepare({
       sqlite: 'SELECT id FROM questions WHERE id = ?',
       pg: 'SELECT id FROM questions WHERE id = $1 FOR UPDATE',
-    });
-    // NO KEY: a question inserted meanwhile (its foreign key takes KEY SHARE) does not wait for it.
-    this.lockSessionStmt = port.prepare({
-      sqlite: 'SELECT status FROM sessions WHERE id = ?',
-      pg: 'SELECT status FROM sessions WHERE id = $1 FOR NO KEY UPDATE',
     });
   }
 
@@ -214,16 +207,6 @@ export class QuestionsRepo {
   async lockedById(id: number): Promise<QuestionRow | undefined> {
     if (!(await this.lockStmt.get(id))) return undefined;
     return this.byId(id);
-  }
-
-  /**
-   * Holds a session's row until the transaction ends (PostgreSQL; SQLite's
-   * write transactions run one at a time): the desk's actions on its
-   * questions, staging first, then run one after another, as on SQLite.
-   * Returns the session's status as it stands now. Call inside a transaction.
-   */
-  async lockSession(sessionId: number): Promise<SessionRow['status'] | undefined> {
-    return (await this.lockSessionStmt.get(sessionId))?.status as SessionRow['status'] | undefined;
   }
 
   async withAuthor(id: number): Promise<QuestionWithAuthor | undefined> {

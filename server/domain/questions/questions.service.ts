@@ -554,14 +554,11 @@ export class QuestionsService {
     let mergeVotes: number | null = null;
 
     await this.port.tx(async () => {
-      // The desk's actions on a session's questions run one at a time (on
-      // PostgreSQL too: the session's row is held), and the question is read
-      // again, held, and checked again: what was checked above may have
-      // changed before this transaction began.
-      const sessionStatus = await this.repo.lockSession(q.sessionId);
-      if (sessionStatus === 'archived' || (sessionStatus === 'closed' && !rule.afterClose)) {
-        throw closedError(sessionStatus, `cannot ${body.action} its questions any more`);
-      }
+      // The question is read again, held (PostgreSQL), and checked again:
+      // another moderator may have acted on it since it was read above. A
+      // merge holds both questions, in id order (two merges of the same pair
+      // in opposite directions would otherwise wait for each other).
+      if (body.action === 'merge' && body.targetId !== undefined && body.targetId < q.id) await this.repo.lockedById(body.targetId);
       const cur = await this.repo.lockedById(q.id);
       if (!cur) throw new DomainError('QUESTION_NOT_FOUND');
       startsFrom(cur);
