@@ -58,6 +58,8 @@ export const Session = Type.Object({
   panel: Type.Array(PanelMember),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
+  /** Raised by every change: a phone keeps the higher one (two nodes' messages can arrive in either order). */
+  version: Type.Integer({ minimum: 0 }),
   startedAt: Nullable(IsoDateTime),
   closedAt: Nullable(IsoDateTime),
   /** People in the hall as the secretary counted them; null until entered. */
@@ -171,6 +173,8 @@ export const Question = Type.Object({
   mergedIntoId: Nullable(Id),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
+  /** Raised by every change but its vote count (which tallies carry): a phone keeps the higher one. */
+  version: Type.Integer({ minimum: 0 }),
   answeredAt: Nullable(IsoDateTime),
   /** The field (lĩnh vực) it is classified in (staff only): the desk sets it, its opinion follows. */
   fieldId: Type.Optional(Nullable(Id)),

@@ -185,6 +185,42 @@ describe('the LiveSession store against a real server', () => {
     }
   });
 
+  it('keeps the newer copy of a question when an older one comes later (two nodes that read it at different times)', async () => {
+    const asker = await openSocket(t.url, (await joinSession(t, session.code)).token);
+    const proto = Socket.prototype as unknown as ClientProto;
+    const original = proto.onevent;
+    try {
+      const asked = await ask(asker, 'question:submit', { sessionId: session.id, text: 'Xã có hỗ trợ làm nhà văn hóa thôn không?' });
+      if (!asked.ok) throw new Error(asked.error.code);
+      const id = asked.data.id;
+      await eventually(() => store.question(id), 3000, 'question');
+      // The store's third update of this question carries the first one's copy under its own (newer) number.
+      const updates: Record<string, unknown>[] = [];
+      proto.onevent = function (this: unknown, packet: Packet) {
+        const [event, payload] = packet.data as [string, Record<string, unknown>];
+        if (event === 'question:updated' && payload.id === id && tokenOf(this) === myToken) {
+          updates.push(payload);
+          if (updates.length === 3) packet = { ...packet, data: [event, { ...updates[0], seq: payload.seq }] };
+        }
+        original.call(this, packet);
+      };
+      const tag = async (topic: string) => {
+        const res = await t.app.inject({ method: 'POST', url: `/api/questions/${id}/moderate`, headers: { authorization: `Bearer ${t.adminToken}` }, payload: { action: 'tag', topic } });
+        expect(res.statusCode).toBe(200);
+        await eventually(() => updates.length >= ['Văn hóa', 'Xây dựng', 'Nông thôn mới'].indexOf(topic) + 1, 3000, topic);
+      };
+      await tag('Văn hóa');
+      await tag('Xây dựng');
+      expect(store.question(id)?.topic).toBe('Xây dựng');
+      await tag('Nông thôn mới'); // arrives as the stale 'Văn hóa' copy
+      expect(store.question(id)?.topic).toBe('Xây dựng');
+      expect(updates.map((u) => u.version)).toEqual([...updates.map((u) => u.version)].sort((a, b) => Number(a) - Number(b)));
+    } finally {
+      proto.onevent = original;
+      asker.close();
+    }
+  });
+
   it('says "offline" as soon as the browser knows, though the socket has not noticed yet', async () => {
     await eventually(() => store.connection === 'connected', 5000, 'connected');
     const nav = globalThis.navigator as { onLine: boolean };

@@ -42,6 +42,8 @@ export class LiveSession {
 
   #socket: AppSocket;
   #seq = 0;
+  /** The newest version seen of each question, shown or not. */
+  #versions = new Map<number, number>();
   /**
    * Messages that came before the numbers preceding them, by number, until
    * those arrive or GAP_WAIT_MS passes. A number can carry two messages: an
@@ -183,6 +185,7 @@ export class LiveSession {
   #apply(snap: SessionSnapshot): void {
     this.#session = snap.session;
     this.#questions = new Map(snap.questions.map((q) => [q.id, q]));
+    this.#versions = new Map(snap.questions.map((q) => [q.id, q.version]));
     this.#stage = snap.stage;
     this.#seq = snap.seq;
     // Early messages the snapshot already holds are dropped; later ones follow it.
@@ -244,6 +247,10 @@ export class LiveSession {
   }
 
   #upsert(q: Question): void {
+    // A copy read before one we already saw (another node's late message)
+    // changes nothing, even if that newer one took the question off the list.
+    if ((this.#versions.get(q.id) ?? -1) > q.version) return;
+    this.#versions.set(q.id, q.version);
     const next = new Map(this.#questions);
     if (this.#visible(q)) {
       // Keep the author's private fields when a public-shaped copy arrives for a question that is ours.
@@ -281,7 +288,9 @@ export class LiveSession {
   #onSession(s: Sequenced<Session>): void {
     if (s.id !== this.#opts.sessionId) return;
     const { seq, ...session } = s;
-    this.#sequenced(seq, () => (this.#session = session));
+    this.#sequenced(seq, () => {
+      if (!this.#session || this.#session.version <= session.version) this.#session = session;
+    });
   }
 
   // ---- actions -----------------------------------------------------------------

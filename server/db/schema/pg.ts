@@ -79,6 +79,11 @@ export const sessions = pgTable(
     attendance: integer('attendance'),
     /** The chair's closing remarks, entered by the secretary for the minutes. */
     closingRemarks: text('closing_remarks'),
+    /**
+     * Raised by a trigger on every change of the row: what a phone compares
+     * so that a late message from one node never overwrites a newer one.
+     */
+    version: integer('version').notNull().default(0),
     /** Contact details of the participants are erased this many days after the session closed. */
     retentionDays: integer('retention_days').notNull().default(90),
     /** When the retention sweep erased this session's contact details. */
@@ -227,6 +232,8 @@ export const questions = pgTable(
     briefingNote: text('briefing_note'),
     pinned: boolean('pinned').notNull().default(false),
     votes: integer('votes').notNull().default(0),
+    /** Raised by a trigger on every change but the vote counter's (which the tallies carry). */
+    version: integer('version').notNull().default(0),
     mergedIntoId: integer('merged_into_id'),
     trackingCode: text('tracking_code').notNull().unique(),
     flagAbusive: boolean('flag_abusive').notNull().default(false),

@@ -92,6 +92,7 @@ export function toQuestionView(q: QuestionWithAuthor, audience: Audience, ctx: Q
     mergedIntoId: q.mergedIntoId ?? null,
     createdAt: q.createdAt,
     updatedAt: q.updatedAt,
+    version: q.version,
     answeredAt: q.answeredAt ?? null,
     stagedAt: q.stagedAt ?? null,
     // Written answers stay with the secretariat until published.

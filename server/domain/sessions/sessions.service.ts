@@ -41,6 +41,7 @@ export const toSession = (s: SessionRow, panel: PanelRow[]): Session => ({
   panel: panel.filter((p) => p.sessionId === s.id).map(toPanelMember),
   createdAt: s.createdAt,
   updatedAt: s.updatedAt,
+  version: s.version,
   startedAt: s.startedAt ?? null,
   closedAt: s.closedAt ?? null,
   attendance: s.attendance ?? null,
