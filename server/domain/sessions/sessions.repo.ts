@@ -17,7 +17,7 @@ export class SessionsRepo {
   private readonly isStaffStmt: Prepared<[number, number, number, number], { ok: number }>;
   private readonly sessionIdsStmt: Prepared<[number, number], { id: number }>;
   private readonly lockStmt: Prepared<[number], { id: number }>;
-  private readonly codeLockStmt: Prepared<[], unknown>;
+  private readonly codeLockStmt: Prepared<[number], unknown>;
 
   constructor(private readonly port: DbPort) {
     // Read on most session actions (every submitted question, every vote check): one prepared statement.
@@ -48,8 +48,8 @@ export class SessionsRepo {
       pg: 'SELECT id FROM sessions WHERE id = $1 FOR UPDATE',
     });
     this.codeLockStmt = port.prepare({
-      sqlite: 'SELECT 1',
-      pg: `SELECT pg_advisory_xact_lock(${JOIN_CODE_LOCK})`,
+      sqlite: 'SELECT ?',
+      pg: 'SELECT pg_advisory_xact_lock($1)',
     });
   }
 
@@ -73,7 +73,7 @@ export class SessionsRepo {
    * codes share one space, which no single unique index covers.
    */
   async lockJoinCodes(): Promise<void> {
-    await this.codeLockStmt.all();
+    await this.codeLockStmt.run(JOIN_CODE_LOCK);
   }
   /** The reachable session with this code (archived ones give their code back). */
   async byActiveCode(code: string): Promise<SessionRow | undefined> {
