@@ -226,34 +226,36 @@ export class UsersService {
   async update(actor: Actor, id: number, body: UpdateUserBody): Promise<User> {
     const admin = requireStaff(actor, ['admin']);
     const passwordHash = body.password ? await hashPassword(body.password) : undefined;
-    const updated = await this.write(id, () => this.port.tx(async () => {
-      // Locked on PostgreSQL: "before" (the audit's, and whether tokens end) is the row this write replaces.
-      const before = await this.repo.byIdForUpdate(id);
-      if (!before) throw new DomainError('USER_NOT_FOUND');
-      if (id === admin.userId && (body.disabled === true || (body.role && body.role !== 'admin'))) {
-        throw new DomainError('CONFLICT', 'an admin cannot disable or demote themself');
-      }
-      const row = await this.repo.update(id, {
-        ...(body.displayName !== undefined && { displayName: requireName(cleanLine(body.displayName)) }),
-        ...(body.role !== undefined && { role: body.role }),
-        ...(body.title !== undefined && { title: cleanLineOrNull(body.title) }),
-        ...(body.disabled !== undefined && { disabled: body.disabled }),
-        ...(passwordHash && { passwordHash }),
-        updatedAt: nowIso(),
-      });
-      // A reset password, a disabled or a re-enabled account: tokens issued before are over.
-      const endsTokens = Boolean(passwordHash) || (body.disabled !== undefined && body.disabled !== before.disabled);
-      if (endsTokens) await this.repo.bumpTokenVersion(id);
-      await recordAudit(this.port, actor, {
-        action: 'user.update',
-        entity: 'user',
-        entityId: id,
-        before: publicFields(before),
-        after: { ...publicFields(row), passwordChanged: Boolean(passwordHash) },
-      });
-      this.changed(id);
-      return row;
-    }));
+    const updated = await this.write(id, () =>
+      this.port.tx(async () => {
+        // Locked on PostgreSQL: "before" (the audit's, and whether tokens end) is the row this write replaces.
+        const before = await this.repo.byIdForUpdate(id);
+        if (!before) throw new DomainError('USER_NOT_FOUND');
+        if (id === admin.userId && (body.disabled === true || (body.role && body.role !== 'admin'))) {
+          throw new DomainError('CONFLICT', 'an admin cannot disable or demote themself');
+        }
+        const row = await this.repo.update(id, {
+          ...(body.displayName !== undefined && { displayName: requireName(cleanLine(body.displayName)) }),
+          ...(body.role !== undefined && { role: body.role }),
+          ...(body.title !== undefined && { title: cleanLineOrNull(body.title) }),
+          ...(body.disabled !== undefined && { disabled: body.disabled }),
+          ...(passwordHash && { passwordHash }),
+          updatedAt: nowIso(),
+        });
+        // A reset password, a disabled or a re-enabled account: tokens issued before are over.
+        const endsTokens = Boolean(passwordHash) || (body.disabled !== undefined && body.disabled !== before.disabled);
+        if (endsTokens) await this.repo.bumpTokenVersion(id);
+        await recordAudit(this.port, actor, {
+          action: 'user.update',
+          entity: 'user',
+          entityId: id,
+          before: publicFields(before),
+          after: { ...publicFields(row), passwordChanged: Boolean(passwordHash) },
+        });
+        this.changed(id);
+        return row;
+      }),
+    );
     if (updated.disabled || body.role !== undefined || passwordHash) this.events.emit('user:revoked', { userId: id });
     return toUser(updated);
   }
