@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect as tcpConnect, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,35 +12,7 @@ import { openDb } from '../../server/db/client';
 import { bootstrap } from '../../server/domain/bootstrap';
 import { ADMIN_PASSWORD, auth, createSession, errorCode, joinSession, login, type TestApp } from '../helpers/app';
 import { ask, collect, eventually, openSocket, sleep, type ClientSocket } from '../helpers/sockets';
-
-/** The load balancer, as small as it gets: TCP to whichever node is `to` now; `cut()` drops every open connection. */
-function tcpProxy(to: () => number): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
-  const open = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = tcpConnect(to(), '127.0.0.1');
-    for (const s of [client, upstream]) {
-      open.add(s);
-      s.on('close', () => open.delete(s));
-      s.on('error', () => s.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        cut: () => open.forEach((s) => s.destroy()),
-        close: () =>
-          new Promise<void>((r) => {
-            server.close(() => r());
-            open.forEach((s) => s.destroy());
-          }),
-      }),
-    ),
-  );
-}
+import { tcpProxy } from '../helpers/tcp-proxy';
 
 /**
  * Two nodes (two app instances in this process) on one SQLite file and one
