@@ -14,6 +14,8 @@ export interface DomainEventMap {
   'stage:changed': [{ sessionId: number; questionId: number | null }];
   'session:changed': [{ sessionId: number }];
   'user:revoked': [{ userId: number }];
+  /** A staff account was written (created, renamed, disabled, its tokens ended…): other nodes drop their copy. */
+  'user:changed': [{ userId: number }];
   /** The user no longer works on this session: its staff sockets leave the session's rooms. */
   'staff:unassigned': [{ sessionId: number; userId: number }];
   /** A moderator banned a participant: its sockets are dropped. */

@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { Actor } from '../domain/actor';
 import { DomainError } from '../domain/errors';
 import type { Services } from '../domain/services';
+import type { UserRow } from '../domain/users/users.repo';
 
 /** What our tokens carry. `typ` keeps a participant token from passing as staff. */
 export type TokenClaims =
@@ -37,8 +38,18 @@ export interface TokenService {
   signDevice(userId: number): string;
   /** The account and device a device token speaks for, or null when it is not a valid device token. */
   device(token: string | undefined): { userId: number; deviceId: string } | null;
-  /** Verifies a token and resolves who it speaks for. Throws DomainError on any failure. */
-  actorFor(token: string): { actor: Actor; expiresAt: number; tokenVersion?: number };
+  /**
+   * Verifies a token and resolves who it speaks for. Throws (or rejects
+   * with) DomainError on any failure. Synchronous unless a staff account
+   * must be read from the database (not in UsersService's memory yet).
+   */
+  actorFor(token: string): TokenActor | Promise<TokenActor>;
+}
+
+export interface TokenActor {
+  actor: Actor;
+  expiresAt: number;
+  tokenVersion?: number;
 }
 
 const ALGORITHM = 'HS256';
@@ -49,12 +60,10 @@ const ALGORITHM = 'HS256';
  * token older than the user's token version (logout, password change or
  * reset, re-enabling) is refused.
  */
-function resolveActor(services: Services, claims: TokenClaims): Actor {
+function resolveActor(services: Services, claims: TokenClaims): Actor | Promise<Actor> {
   if (claims.typ === 'staff') {
     const user = services.users.activeUser(Number(claims.sub));
-    if (!user) throw new DomainError('USER_DISABLED', 'this account no longer exists or is disabled');
-    if ((claims.ver ?? 0) !== user.tokenVersion) throw new DomainError('TOKEN_EXPIRED', 'this sign-in has ended; log in again');
-    return { kind: 'staff', userId: user.id, role: user.role, displayName: user.displayName };
+    return user instanceof Promise ? user.then((u) => staffActor(u, claims)) : staffActor(user, claims);
   }
   if (claims.typ === 'participant' && Number.isInteger(claims.sid)) {
     if (services.participants.registry.isBanned(Number(claims.sub))) {
@@ -63,6 +72,12 @@ function resolveActor(services: Services, claims: TokenClaims): Actor {
     return { kind: 'participant', participantId: Number(claims.sub), sessionId: claims.sid };
   }
   throw new DomainError('TOKEN_INVALID', 'unrecognised token');
+}
+
+function staffActor(user: UserRow | null, claims: { ver?: number }): Actor {
+  if (!user) throw new DomainError('USER_DISABLED', 'this account no longer exists or is disabled');
+  if ((claims.ver ?? 0) !== user.tokenVersion) throw new DomainError('TOKEN_EXPIRED', 'this sign-in has ended; log in again');
+  return { kind: 'staff', userId: user.id, role: user.role, displayName: user.displayName };
 }
 
 function toDomainError(err: unknown): DomainError {
@@ -108,11 +123,13 @@ export const authPlugin = fp(
         }
         // A token that never expires is not one we issued: refuse it.
         if (typeof claims.exp !== 'number') throw new DomainError('TOKEN_INVALID', 'the token has no expiry');
-        return {
-          actor: resolveActor(opts.services, claims),
+        const resolved = (actor: Actor): TokenActor => ({
+          actor,
           expiresAt: claims.exp * 1000,
           ...(claims.typ === 'staff' && { tokenVersion: claims.ver ?? 0 }),
-        };
+        });
+        const actor = resolveActor(opts.services, claims);
+        return actor instanceof Promise ? actor.then(resolved) : resolved(actor);
       },
     };
     app.decorate('tokens', tokens);
@@ -129,7 +146,7 @@ export const authPlugin = fp(
       }
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new DomainError('TOKEN_INVALID', 'expected "Authorization: Bearer <token>"');
-      req.actor = tokens.actorFor(match[1]!).actor;
+      req.actor = (await tokens.actorFor(match[1]!)).actor;
     });
   },
   { name: 'auth' },

@@ -2,7 +2,6 @@ import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
 import type { AuditEntry } from '../../../shared/schemas/audit';
 import type { AuditQuery } from '../../../shared/schemas/requests';
 import type { DbPort } from '../../db/port';
-import { auditLog, users } from '../../db/schema';
 import { requireStaff, type Actor } from '../actor';
 import type { SessionsService } from '../sessions/sessions.service';
 
@@ -37,6 +36,7 @@ export class AuditService {
 
   async list(actor: Actor, query: AuditQuery): Promise<{ entries: AuditEntry[]; nextBefore: number | null }> {
     const staff = requireStaff(actor, ['admin', 'secretary']);
+    const { auditLog, users } = this.port.t;
     const conds: SQL[] = [];
     if (query.sessionId !== undefined) {
       await this.sessions.requireStaffOf(actor, query.sessionId, ['admin', 'secretary']);
@@ -52,14 +52,13 @@ export class AuditService {
     if (query.action !== undefined) conds.push(eq(auditLog.action, query.action));
     if (query.before !== undefined) conds.push(lt(auditLog.id, query.before));
     const limit = query.limit ?? 50;
-    const rows = this.port.q
+    const rows = await this.port.q
       .select({ a: auditLog, actorName: users.displayName })
       .from(auditLog)
       .leftJoin(users, and(eq(auditLog.actorKind, 'staff'), eq(users.id, auditLog.actorId)))
       .where(conds.length ? and(...conds) : undefined)
       .orderBy(desc(auditLog.id))
-      .limit(limit + 1)
-      .all();
+      .limit(limit + 1);
     const page = rows.slice(0, limit);
     return {
       entries: page.map(({ a, actorName }) => ({

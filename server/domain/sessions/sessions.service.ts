@@ -189,6 +189,8 @@ export class SessionsService {
     if (before.status === 'archived') throw new DomainError('SESSION_ARCHIVED', 'an archived session cannot be changed');
     const removed: number[] = [];
     await this.port.tx(async () => {
+      // Locked on PostgreSQL: two lists saved at once replace each other, they do not mix.
+      await this.repo.byIdForUpdate(sessionId);
       const previous = await this.repo.staffOf(sessionId);
       const known = new Set(await this.repo.existingUserIds(userIds));
       const unknown = userIds.find((id) => !known.has(id));
@@ -277,10 +279,19 @@ export class SessionsService {
   }
 
   private async insertWithFreshCode(values: Omit<Parameters<SessionsRepo['insert']>[0], 'code'>): Promise<SessionRow> {
+    // Until our COMMIT no other node chooses a code: a free one stays free (venues' codes too, no index spans both).
+    await this.repo.lockJoinCodes();
     for (let attempt = 0; attempt < 20; attempt++) {
       const code = generateJoinCode();
       if (await this.repo.codeInUse(code)) continue;
-      return this.repo.insert({ ...values, code });
+      try {
+        // A savepoint: on PostgreSQL a failed statement would end the whole transaction.
+        return await this.port.tx(() => this.repo.insert({ ...values, code }));
+      } catch (err) {
+        // Taken all the same (sessions_code_active) by a writer that did not take the lock: try another.
+        if (this.port.isUniqueViolation(err)) continue;
+        throw err;
+      }
     }
     throw new DomainError('CONFLICT', 'could not find a free join code');
   }
@@ -299,7 +310,9 @@ export class SessionsService {
     let statusChanged = false;
     let offStage: number[] = [];
     const row = await this.port.tx(async () => {
-      const before = await this.row(id);
+      // Locked on PostgreSQL until COMMIT: a transition is checked against the status it replaces (two at once do not both pass).
+      const before = await this.repo.byIdForUpdate(id);
+      if (!before) throw new DomainError('SESSION_NOT_FOUND', `no session ${id}`);
       const patch: Partial<SessionRow> = {};
       const now = nowIso();
       if (body.status !== undefined && body.status !== before.status) {

@@ -38,14 +38,19 @@ export class SettingsService {
   async get(): Promise<OrgSettings> {
     if (this.cached) return this.cached;
     const generation = this.generation;
+    const current = await this.read();
+    if (generation === this.generation) this.cached = current;
+    return current;
+  }
+
+  /** What the table holds now, over the environment's values. */
+  private async read(): Promise<OrgSettings> {
     const stored = await this.repo.read(Object.values(KEYS));
-    const current: OrgSettings = {
+    return {
       orgName: stored.get(KEYS.orgName) ?? this.config.orgName,
       orgAbbreviation: stored.get(KEYS.orgAbbreviation) ?? this.config.orgAbbreviation,
       publicUrl: stored.get(KEYS.publicUrl) ?? this.config.publicUrl,
     };
-    if (generation === this.generation) this.cached = current;
-    return current;
   }
 
   /** Read them again at the next use (another node changed them). */
@@ -57,7 +62,6 @@ export class SettingsService {
   /** Admin only. An empty string puts a field back to the environment's value. */
   async update(actor: Actor, body: UpdateOrgSettingsBody): Promise<OrgSettings> {
     requireStaff(actor, ['admin']);
-    const before = await this.get();
     const values: Record<string, string | null> = {};
     if (body.orgName !== undefined) values[KEYS.orgName] = body.orgName.trim() || null;
     if (body.orgAbbreviation !== undefined) {
@@ -76,13 +80,18 @@ export class SettingsService {
       }
       values[KEYS.publicUrl] = url;
     }
-    await this.repo.write(values);
-    this.forget();
-    const after = await this.get();
-    await this.port.tx(async () => {
+    const after = await this.port.tx(async () => {
+      // Two admins saving at once (two nodes on PostgreSQL): one after the other, each audit entry with the values it replaced.
+      await this.repo.lock();
+      const before = await this.read();
+      await this.repo.write(values);
+      const after = await this.read();
       await recordAudit(this.port, actor, { action: 'settings.update', entity: 'settings', before, after });
       this.events?.emit('settings:changed');
+      return after;
     });
+    // Once committed: a read begun before this must not cache the old values.
+    this.forget();
     return after;
   }
 }

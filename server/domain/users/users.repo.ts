@@ -1,43 +1,56 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
-import type { DbPort } from '../../db/port';
-import { users } from '../../db/schema';
+import type { DbPort, Prepared } from '../../db/port';
+import type { users } from '../../db/schema';
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
 
 export class UsersRepo {
-  private readonly byIdStmt;
+  private readonly lockStmt: Prepared<[number], { id: number }>;
   constructor(private readonly port: DbPort) {
-    // Looked up on every authenticated request and socket packet.
-    this.byIdStmt = port.q.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare();
-  }
-  async byId(id: number): Promise<UserRow | undefined> {
-    return this.byIdStmt.get({ id });
+    this.lockStmt = port.prepare({
+      sqlite: 'SELECT id FROM users WHERE id = ?',
+      pg: 'SELECT id FROM users WHERE id = $1 FOR UPDATE',
+    });
   }
   /**
-   * The same, synchronous: for the check on every socket packet and request
-   * (UsersService.activeUser), which must not pay a turn of the event loop.
-   * SQLite only; a PostgreSQL port will serve it from a cache instead.
+   * The row, locked until the end of the transaction on PostgreSQL (SQLite
+   * runs one writer at a time): for a read the write after it depends on.
    */
-  byIdNow(id: number): UserRow | undefined {
-    return this.byIdStmt.get({ id });
+  async byIdForUpdate(id: number): Promise<UserRow | undefined> {
+    if (!(await this.lockStmt.get(id))) return undefined;
+    return this.byId(id);
+  }
+  /** Read from the database; UsersService.activeUser keeps the rows in memory for the check on every packet. */
+  async byId(id: number): Promise<UserRow | undefined> {
+    const { users } = this.port.t;
+    return (await this.port.q.select().from(users).where(eq(users.id, id)).limit(1))[0];
   }
   async byUsername(username: string): Promise<UserRow | undefined> {
-    return this.port.q.select().from(users).where(eq(users.username, username)).get();
+    const { users } = this.port.t;
+    return (await this.port.q.select().from(users).where(eq(users.username, username)).limit(1))[0];
   }
   async list(): Promise<UserRow[]> {
-    return this.port.q.select().from(users).orderBy(asc(users.id)).all();
+    const { users } = this.port.t;
+    return this.port.q.select().from(users).orderBy(asc(users.id));
   }
   async count(): Promise<number> {
-    return this.port.q.select({ n: count() }).from(users).get()?.n ?? 0;
+    const { users } = this.port.t;
+    return (await this.port.q.select({ n: count() }).from(users))[0]?.n ?? 0;
   }
   async insert(row: NewUserRow): Promise<UserRow> {
-    return this.port.q.insert(users).values(row).returning().get();
+    const { users } = this.port.t;
+    return (await this.port.q.insert(users).values(row).returning())[0]!;
   }
   async bumpTokenVersion(id: number): Promise<void> {
-    this.port.q.update(users).set({ tokenVersion: sql`${users.tokenVersion} + 1` }).where(eq(users.id, id)).run();
+    const { users } = this.port.t;
+    await this.port.q
+      .update(users)
+      .set({ tokenVersion: sql`${users.tokenVersion} + 1` })
+      .where(eq(users.id, id));
   }
   async update(id: number, patch: Partial<NewUserRow>): Promise<UserRow> {
-    return this.port.q.update(users).set(patch).where(eq(users.id, id)).returning().get();
+    const { users } = this.port.t;
+    return (await this.port.q.update(users).set(patch).where(eq(users.id, id)).returning())[0]!;
   }
 }

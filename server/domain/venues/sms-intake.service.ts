@@ -97,7 +97,8 @@ export class SmsIntakeService {
         const { messageId, receivedAt } = e.remember;
         await this.port
           .tx(async () => {
-            if (!(await this.venues.smsSeen(messageId))) await this.venues.recordSms({ messageId, receivedAt, questionId: null, outcome: e.code });
+            // Already there (a replay, or the same message taken by another node meanwhile): nothing to add.
+            await this.venues.recordSms({ messageId, receivedAt, questionId: null, outcome: e.code });
           })
           .catch(() => undefined); // the refusal is the answer either way
       }
@@ -138,7 +139,11 @@ export class SmsIntakeService {
             (await this.venues.smsParticipant(session.id, phone)) ??
             (await this.questions.repo.insertProxyParticipant({ sessionId: session.id, venueId, contact: phone })),
         );
-        await this.venues.recordSms({ messageId: msg.messageId, receivedAt, questionId: row.id, outcome: 'accepted' });
+        // The check above is only the cheap answer: the same message may reach two nodes at once. Its id is
+        // taken here, in the question's transaction; the one that finds it taken is refused and files nothing.
+        if (!(await this.venues.recordSms({ messageId: msg.messageId, receivedAt, questionId: row.id, outcome: 'accepted' }))) {
+          throw new SmsRefusal('SMS_REPLAYED', replyFor('SMS_REPLAYED'), 'this message id was taken before');
+        }
         return row;
       });
       return {

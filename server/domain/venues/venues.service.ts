@@ -47,18 +47,24 @@ export class VenuesService {
     const name = body.name.normalize('NFC').trim();
     if (!name) throw new DomainError('INVALID_PAYLOAD', 'a venue needs a name');
     const row = await this.port.tx(async () => {
-      let code = generateJoinCode();
-      for (let attempt = 0; await this.sessions.repo.codeInUse(code); attempt++) {
+      // Locked on PostgreSQL until COMMIT: venues made at once take positions one after another.
+      await this.sessions.repo.byIdForUpdate(sessionId);
+      // And no other node chooses a join code meanwhile: a free one stays free.
+      await this.sessions.repo.lockJoinCodes();
+      const values = { sessionId, name, locality: body.locality?.normalize('NFC').trim() || null, attendance: body.attendance ?? null };
+      let inserted: VenueRow | undefined;
+      for (let attempt = 0; !inserted; attempt++) {
         if (attempt > 20) throw new DomainError('CONFLICT', 'could not find a free join code');
-        code = generateJoinCode();
+        const code = generateJoinCode();
+        if (await this.sessions.repo.codeInUse(code)) continue;
+        try {
+          // A savepoint: on PostgreSQL a failed statement would end the whole transaction.
+          inserted = await this.port.tx(() => this.repo.insert({ ...values, code }));
+        } catch (err) {
+          // Taken all the same (venues.code is unique) by a writer that did not take the lock: try another.
+          if (!this.port.isUniqueViolation(err)) throw err;
+        }
       }
-      const inserted = await this.repo.insert({
-        sessionId,
-        name,
-        locality: body.locality?.normalize('NFC').trim() || null,
-        attendance: body.attendance ?? null,
-        code,
-      });
       await recordAudit(this.port, actor, { action: 'venue.create', entity: 'venue', entityId: inserted.id, sessionId, after: inserted });
       return inserted;
     });
