@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { DbPort, Prepared, Tables } from '../../db/port';
 import type { answers, commitments, followUps, participants, questions } from '../../db/schema';
 import { nowIso } from '../clock';
@@ -342,7 +342,8 @@ export class QuestionsRepo {
 
   async update(id: number, patch: Partial<NewQuestionRow>): Promise<QuestionRow> {
     const { questions } = this.port.t;
-    return (await this.port.q.update(questions).set(patch).where(eq(questions.id, id)).returning())[0]!;
+    // The version raised here, not only by the trigger: SQLite's RETURNING does not see what an AFTER trigger wrote.
+    return (await this.port.q.update(questions).set({ ...patch, version: sql`${questions.version} + 1` }).where(eq(questions.id, id)).returning())[0]!;
   }
 
   /**

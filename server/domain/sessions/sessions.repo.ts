@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, ne, sql } from 'drizzle-orm';
 import type { DbPort, Prepared } from '../../db/port';
 import { DomainError } from '../errors';
 import type { sessionPanel, sessions, users } from '../../db/schema';
@@ -111,7 +111,8 @@ export class SessionsRepo {
   }
   async update(id: number, patch: Partial<NewSessionRow>): Promise<SessionRow> {
     const { sessions } = this.port.t;
-    return (await this.port.q.update(sessions).set(patch).where(eq(sessions.id, id)).returning())[0]!;
+    // The version raised here, not only by the trigger: SQLite's RETURNING does not see what an AFTER trigger wrote.
+    return (await this.port.q.update(sessions).set({ ...patch, version: sql`${sessions.version} + 1` }).where(eq(sessions.id, id)).returning())[0]!;
   }
   /** A session moved to another unit takes its opinions along. */
   async moveOpinionsToUnit(sessionId: number, unitId: number, now: string): Promise<void> {
