@@ -1,11 +1,11 @@
 import { OpinionsRepo } from '../opinions/opinions.repo';
 import { ParticipantsRepo } from './participants.repo';
 import type { BanResult, PersonalDataOverview, PersonalDataSummary } from '../../../shared/schemas/personal-data';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { JoinPreview, ParticipantView, Session } from '../../../shared/schemas/entities';
 import type { JoinBody } from '../../../shared/schemas/requests';
-import type { DbPort } from '../../db/port';
-import { participants } from '../../db/schema';
+import type { DbPort, Prepared } from '../../db/port';
+import type { participants } from '../../db/schema';
 import { requireStaff, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 import { DomainError } from '../errors';
@@ -35,6 +35,9 @@ export const toParticipantView = (p: ParticipantRow): ParticipantView => ({
 });
 
 export class ParticipantsService {
+  /** PostgreSQL only: the joined session's status, its row share-locked until the join's COMMIT. */
+  private lockSessionStmt?: Prepared<[number], { status: string }>;
+
   constructor(
     private readonly port: DbPort,
     private readonly sessions: SessionsService,
@@ -90,7 +93,22 @@ export class ParticipantsService {
     if (!isJoinable(session.status)) throw new DomainError('SESSION_NOT_JOINABLE', 'this session is not open yet');
     const contact = cleanLineOrNull(body.contact);
     const { locality, localityCode } = localities().resolve(body.locality, body.localityCode);
-    const row = this.port.q
+    if (this.port.dialect === 'pg') {
+      // Side by side with a close (READ COMMITTED), the status read above may be stale by
+      // the time the row is written: hold the session row (shared with other joins) and
+      // read it again, so a close either waits for this join or is seen by it.
+      // SQLite runs one write transaction at a time: nothing to do there.
+      this.lockSessionStmt ??= this.port.prepare<[number], { status: string }>({
+        sqlite: 'SELECT status FROM sessions WHERE id = ?',
+        pg: 'SELECT status FROM sessions WHERE id = $1 FOR SHARE',
+      });
+      const now = await this.lockSessionStmt.get(session.id);
+      if (!now || now.status === 'archived') throw new DomainError('SESSION_NOT_FOUND', 'no session with this code');
+      if (now.status === 'closed') throw new DomainError('SESSION_CLOSED', 'this session has ended');
+      if (!isJoinable(now.status as typeof session.status)) throw new DomainError('SESSION_NOT_JOINABLE', 'this session is not open yet');
+    }
+    const { participants } = this.port.t;
+    const [row] = await this.port.q
       .insert(participants)
       .values({
         sessionId: session.id,
@@ -103,13 +121,13 @@ export class ParticipantsService {
         contactConsentAt: contact ? nowIso() : null,
         venueId: venue?.id ?? null,
       })
-      .returning()
-      .get();
-    return { participant: toParticipantView(row), session: await this.sessions.view(session) };
+      .returning();
+    return { participant: toParticipantView(row!), session: await this.sessions.view(session) };
   }
 
   async byId(id: number): Promise<ParticipantRow | undefined> {
-    return this.port.q.select().from(participants).where(eq(participants.id, id)).get();
+    const { participants } = this.port.t;
+    return (await this.port.q.select().from(participants).where(eq(participants.id, id)).limit(1))[0];
   }
 
   /** Contact details, for the secretariat to reach an asker. Every read is audited. */
@@ -154,13 +172,25 @@ export class ParticipantsService {
     const now = nowIso();
     const rejected: { id: number; previousStatus: QuestionRow['status'] }[] = [];
     let recounted: { questionId: number; votes: number }[] = [];
-    await this.port.tx(async () => {
-      this.port.q.update(participants).set({ bannedAt: now, banReason: why }).where(eq(participants.id, participantId)).run();
+    const { participants, questions } = this.port.t;
+    const banned = await this.port.tx(async () => {
+      // Conditional: of two bans at once (PostgreSQL runs them side by side) one bans, the other finds it done.
+      const mine = await this.port.q
+        .update(participants)
+        .set({ bannedAt: now, banReason: why })
+        .where(and(eq(participants.id, participantId), isNull(participants.bannedAt)))
+        .returning({ id: participants.id });
+      if (mine.length === 0) return false;
       if (!frozen) {
         for (const q of await this.questionsRepo.ofParticipant(participantId)) {
           if (q.status !== 'pending') continue;
-          await this.questionsRepo.update(q.id, { status: 'rejected', rejectReason: 'abusive', pinned: false, updatedAt: now });
-          rejected.push({ id: q.id, previousStatus: q.status });
+          // Only while still pending: a moderator's decision taken meanwhile stands.
+          const moved = await this.port.q
+            .update(questions)
+            .set({ status: 'rejected', rejectReason: 'abusive', pinned: false, updatedAt: now })
+            .where(and(eq(questions.id, q.id), eq(questions.status, 'pending')))
+            .returning({ id: questions.id });
+          if (moved.length > 0) rejected.push({ id: q.id, previousStatus: q.status });
         }
         recounted = await this.questionsRepo.removeAllVotesOf(participantId);
       }
@@ -171,7 +201,13 @@ export class ParticipantsService {
         sessionId: target.sessionId,
         after: { reason: why, rejectedQuestions: rejected.map((q) => q.id), votesRemoved: recounted },
       });
+      return true;
     });
+    if (!banned) {
+      const done = (await this.byId(participantId))!;
+      this.registry.markBanned(participantId);
+      return { participantId, sessionId: done.sessionId, bannedAt: done.bannedAt ?? now, reason: done.banReason ?? '', rejectedQuestions: [], recounted: [] };
+    }
     this.registry.markBanned(participantId);
     this.events.emit('participant:banned', { sessionId: target.sessionId, participantId });
     for (const q of rejected) {
@@ -195,12 +231,12 @@ export class ParticipantsService {
     await this.sessions.requireStaffOf(actor, target.sessionId, ['secretary', 'admin']);
     const now = nowIso();
     const own = await this.questionsRepo.ofParticipant(participantId);
+    const { participants } = this.port.t;
     await this.port.tx(async () => {
-      this.port.q
+      await this.port.q
         .update(participants)
         .set({ displayName: null, locality: null, localityCode: null, group: null, contact: null, contactConsentAt: null, erasedAt: now })
-        .where(eq(participants.id, participantId))
-        .run();
+        .where(eq(participants.id, participantId));
       await this.questionsRepo.makeAnonymous(participantId);
       await recordAudit(this.port, actor, {
         action: 'participant.erase',
