@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config';
 import type { Db } from './db/client';
-import { portOf } from './db/port';
+import { portOf, sqliteOf, type DbPort } from './db/port';
 import type { GroupCommit } from './db/group-commit';
 import { openClusterLink, type ClusterLink } from './cluster/cluster';
 import { shareNodeCaches } from './cluster/node-caches';
@@ -26,7 +26,8 @@ import { realtimePlugin } from './realtime/plugin';
 
 export interface AppOptions {
   config: Config;
-  db: Db;
+  /** The database: an opened SQLite file, or a port (PostgreSQL's in cluster mode, see db/open.ts). */
+  db: Db | DbPort;
   logger?: FastifyServerOptions['logger'];
   /** The time the retention sweep and backup pruning go by (tests move it). */
   clock?: () => Date;
@@ -70,7 +71,8 @@ export async function buildApp({ config, db, logger = false, clock = () => new D
   // Last of all: the realtime layer's adapter still talks through it while it closes.
   if (cluster) app.addHook('onClose', () => cluster.close());
 
-  const services = createServices(portOf(db), config, clock, cluster && sharedLimits(cluster.redis, cluster.prefix, config.rateLimit));
+  const port = 'afterCommit' in db ? db : portOf(db);
+  const services = createServices(port, config, clock, cluster && sharedLimits(cluster.redis, cluster.prefix, config.rateLimit));
   app.decorate('services', services);
   app.decorate('config', config);
   // The realtime plugin flushes it on close, right before the transports go.
@@ -141,12 +143,13 @@ export async function buildApp({ config, db, logger = false, clock = () => new D
   // Personal data kept no longer than it should be: at start, then hourly,
   // contacts past their session's retention period are erased and backups
   // older than BACKUP_KEEP_DAYS are deleted.
-  const backups = new BackupService(db.$client, config.dataDir, services.port, { keepDays: config.backupKeepDays, clock });
+  // Backups are the embedded database's; PostgreSQL's are pg_dump's (docs/cluster.md).
+  const backups = port.dialect === 'sqlite' ? new BackupService(sqliteOf(port), config.dataDir, port, { keepDays: config.backupKeepDays, clock }) : null;
   // Never rejects: a failed sweep is logged and tried again at the next hour.
   const housekeeping = async (): Promise<void> => {
     try {
       const swept = await services.retention.sweep();
-      const pruned = await backups.prune();
+      const pruned = backups ? await backups.prune() : [];
       if (swept.sessions.length > 0 || pruned.length > 0) app.log.info({ swept, pruned }, 'personal data housekeeping');
     } catch (err) {
       app.log.error({ err }, 'personal data housekeeping failed');

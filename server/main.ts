@@ -1,11 +1,10 @@
 import { buildApp } from './app';
 import { loadConfig } from './config';
-import { openDb } from './db/client';
+import { openDatabase } from './db/open';
 import { bootstrap } from './domain/bootstrap';
 import { trustProxyWarnings } from './http/client-address';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
 
 /** IPv4 addresses of this machine's network interfaces, loopback left out. */
 function lanAddresses(): string[] {
@@ -18,10 +17,10 @@ function lanAddresses(): string[] {
 async function main(): Promise<void> {
   const config = loadConfig();
   for (const warning of trustProxyWarnings(config.trustProxy, config.host)) console.warn(`WARNING: ${warning}`);
-  const db = openDb(join(config.dataDir, 'lang-nghe.db'));
+  const database = await openDatabase({ databaseUrl: config.cluster?.databaseUrl ?? null, dataDir: config.dataDir });
   const app = await buildApp({
     config,
-    db,
+    db: database.port,
     logger: { level: config.logLevel, ...(process.stdout.isTTY && { transport: undefined }) },
   });
 
@@ -68,7 +67,7 @@ async function main(): Promise<void> {
     timer.unref();
     try {
       await app.close();
-      db.$client.close();
+      await database.close();
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'error during shutdown');

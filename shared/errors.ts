@@ -50,6 +50,7 @@ export const ErrorCodes = [
   'LOCALITY_UNKNOWN',
   'UNIT_NOT_FOUND',
   'INVALID_PERIOD',
+  'BACKUP_EXTERNAL',
   'INTERNAL',
 ] as const;
 

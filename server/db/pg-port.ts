@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
-import type { PgDb } from './pg';
+import { PG_LOCKS, withAdvisoryLock, type PgDb } from './pg';
 import type { DbPort, DialectSql, Prepared, Q, Tables } from './port';
 import * as pgSchema from './schema/pg';
 
@@ -147,6 +147,11 @@ export class PgPort implements DbPort {
       get: async (...params: P) => (await query(params)).rows[0] as R | undefined,
       run: async (...params: P) => (await query(params)).rowCount ?? 0,
     };
+  }
+
+  exclusive<T>(name: 'bootstrap', fn: () => Promise<T>): Promise<T> {
+    // The lock is held by a connection of its own; `fn` queries through the pool as usual.
+    return withAdvisoryLock(this.db.$client, PG_LOCKS[name], () => fn());
   }
 
   isUniqueViolation(err: unknown): boolean {

@@ -61,6 +61,12 @@ export interface DbPort {
   prepare<P extends unknown[], R = unknown>(text: DialectSql): Prepared<P, R>;
   /** Whether `err` is a unique-constraint violation (two rows where one is allowed). */
   isUniqueViolation(err: unknown): boolean;
+  /**
+   * Runs `fn` while no other node runs the same named work (an advisory lock
+   * on PostgreSQL, where several nodes share the database). On SQLite, one
+   * process per file, it simply runs.
+   */
+  exclusive<T>(name: 'bootstrap', fn: () => Promise<T>): Promise<T>;
 }
 
 interface Scope {
@@ -118,6 +124,10 @@ export class SqlitePort implements DbPort {
       get: async (...params: P) => stmt.get(...params) as R | undefined,
       run: async (...params: P) => (reader ? stmt.all(...params).length : stmt.run(...params).changes),
     };
+  }
+
+  exclusive<T>(_name: 'bootstrap', fn: () => Promise<T>): Promise<T> {
+    return fn();
   }
 
   isUniqueViolation(err: unknown): boolean {

@@ -15,7 +15,12 @@ const MARKER = 'bootstrapped_at';
  * (not "no users yet") decides, so deleting or disabling users later never
  * re-creates them.
  */
-export async function bootstrap(services: Services, adminPassword: string | null): Promise<BootstrapResult> {
+export function bootstrap(services: Services, adminPassword: string | null): Promise<BootstrapResult> {
+  // Nodes starting together on one PostgreSQL database: the first creates, the others find the marker.
+  return services.port.exclusive('bootstrap', () => firstStart(services, adminPassword));
+}
+
+async function firstStart(services: Services, adminPassword: string | null): Promise<BootstrapResult> {
   const { port } = services;
   const { settings } = port.t;
   await prepareRegister(services);

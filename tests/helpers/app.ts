@@ -5,7 +5,10 @@ import type { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../../server/app';
 import { loadConfig, type Config } from '../../server/config';
-import { openDb, type Db } from '../../server/db/client';
+import type { Db } from '../../server/db/client';
+import { openDatabase } from '../../server/db/open';
+import type { DbPort } from '../../server/db/port';
+import { freshPgDatabase, TEST_PG_URL } from './pg';
 import { bootstrap } from '../../server/domain/bootstrap';
 import type { Role } from '../../shared/schemas/enums';
 import type { CreateSessionBody } from '../../shared/schemas/requests';
@@ -13,8 +16,18 @@ import type { Session, User } from '../../shared/schemas/entities';
 
 export const ADMIN_PASSWORD = 'admin-test-password';
 
+/**
+ * The engine the server tests run on: SQLite by default; `TEST_DB=pg` (with
+ * TEST_PG_URL) runs them on PostgreSQL, each app on a fresh database.
+ */
+export const TEST_DB: 'sqlite' | 'pg' = process.env.TEST_DB === 'pg' ? 'pg' : 'sqlite';
+if (TEST_DB === 'pg' && !TEST_PG_URL) throw new Error('TEST_DB=pg needs TEST_PG_URL (a PostgreSQL server where its user may create databases)');
+
 export interface TestApp {
   app: App;
+  /** The database port, on either engine: what tests read the database through. */
+  port: DbPort;
+  /** The SQLite database itself; a test that reads it directly runs on SQLite only. */
   db: Db;
   config: Config;
   dataDir: string;
@@ -35,13 +48,25 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     CLIENT_DIR: join(process.cwd(), 'dist/client'),
     ...env,
   });
-  const db = openDb(join(dataDir, 'test.db'));
-  const app = await buildApp({ config, db });
-  await bootstrap(app.services, ADMIN_PASSWORD);
+  const fresh = TEST_DB === 'pg' ? await freshPgDatabase() : null;
+  const database = await openDatabase({ databaseUrl: fresh?.url ?? null, dataDir, sqliteFile: join(dataDir, 'test.db'), maxConnections: 5 });
+  let app: App;
+  try {
+    app = await buildApp({ config, db: database.port });
+    await bootstrap(app.services, ADMIN_PASSWORD);
+  } catch (err) {
+    await database.close();
+    await fresh?.drop();
+    throw err;
+  }
   const adminToken = await login(app, 'admin', ADMIN_PASSWORD);
   const t: TestApp = {
     app,
-    db,
+    port: database.port,
+    get db(): Db {
+      if (!database.sqlite) throw new Error('this test reads the SQLite database directly: it cannot run with TEST_DB=pg');
+      return database.sqlite;
+    },
     config,
     dataDir,
     adminToken,
@@ -53,7 +78,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
     async close() {
       await app.close();
-      db.$client.close();
+      await database.close();
+      await fresh?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

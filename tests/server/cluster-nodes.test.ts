@@ -79,6 +79,7 @@ describe.skipIf(!TEST_REDIS_URL)('two nodes on one Redis', () => {
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     return {
       app,
+      port: app.services.port,
       db,
       config,
       dataDir,

@@ -12,8 +12,7 @@ const Health = Type.Object({
 });
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // The data layer is SQLite on every node until the PostgreSQL port lands.
-  const db = 'sqlite' as const;
+  const db = app.services.port.dialect === 'pg' ? ('postgres' as const) : ('sqlite' as const);
   app.get('/health', { schema: { tags: ['system'], response: { 200: Health } } }, async () => {
     const base = { node: app.config.nodeId, database: db };
     if (!app.cluster) return { ok: true, ...base };

@@ -921,6 +921,7 @@ export const en: Record<MessageKey, string> = {
   'error.SMS_INTAKE_DISABLED': 'Questions by SMS are not set up on this server.',
   'error.SMS_REPLAYED': 'This SMS was already received.',
   'error.SMS_STALE': 'This SMS arrived too late.',
+  'error.BACKUP_EXTERNAL': 'This server runs on PostgreSQL: back it up with pg_dump on the database server.',
   'error.LOCALITY_UNKNOWN': 'This administrative unit is not in the current list. Choose again from the suggestions, or type freely.',
   'error.UNIT_NOT_FOUND': 'No such organising unit.',
   'error.INVALID_PERIOD': 'That period is not valid: pick real dates, the start no later than the end.',

@@ -923,6 +923,7 @@ export const vi = {
   'error.SMS_INTAKE_DISABLED': 'Máy chủ chưa được cấu hình nhận câu hỏi qua tin nhắn.',
   'error.SMS_REPLAYED': 'Tin nhắn này đã được nhận trước đó.',
   'error.SMS_STALE': 'Tin nhắn đến quá muộn.',
+  'error.BACKUP_EXTERNAL': 'Máy chủ dùng PostgreSQL: sao lưu bằng pg_dump trên máy chủ cơ sở dữ liệu.',
   'error.LOCALITY_UNKNOWN': 'Không tìm thấy đơn vị hành chính này trong danh mục hiện hành. Hãy chọn lại trong danh sách gợi ý hoặc gõ tự do.',
   'error.UNIT_NOT_FOUND': 'Không tìm thấy cơ quan, đơn vị này.',
   'error.INVALID_PERIOD': 'Kỳ báo cáo chưa hợp lệ: chọn ngày có thật, ngày bắt đầu không sau ngày kết thúc.',
