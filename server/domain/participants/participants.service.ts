@@ -4,7 +4,7 @@ import type { BanResult, PersonalDataOverview, PersonalDataSummary } from '../..
 import { and, eq, isNull } from 'drizzle-orm';
 import type { JoinPreview, ParticipantView, Session } from '../../../shared/schemas/entities';
 import type { JoinBody } from '../../../shared/schemas/requests';
-import type { DbPort, Prepared } from '../../db/port';
+import type { DbPort } from '../../db/port';
 import type { participants } from '../../db/schema';
 import { requireStaff, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
@@ -35,9 +35,6 @@ export const toParticipantView = (p: ParticipantRow): ParticipantView => ({
 });
 
 export class ParticipantsService {
-  /** PostgreSQL only: the joined session's status, its row share-locked until the join's COMMIT. */
-  private lockSessionStmt?: Prepared<[number], { status: string }>;
-
   constructor(
     private readonly port: DbPort,
     private readonly sessions: SessionsService,
@@ -93,20 +90,11 @@ export class ParticipantsService {
     if (!isJoinable(session.status)) throw new DomainError('SESSION_NOT_JOINABLE', 'this session is not open yet');
     const contact = cleanLineOrNull(body.contact);
     const { locality, localityCode } = localities().resolve(body.locality, body.localityCode);
-    if (this.port.dialect === 'pg') {
-      // Side by side with a close (READ COMMITTED), the status read above may be stale by
-      // the time the row is written: hold the session row (shared with other joins) and
-      // read it again, so a close either waits for this join or is seen by it.
-      // SQLite runs one write transaction at a time: nothing to do there.
-      this.lockSessionStmt ??= this.port.prepare<[number], { status: string }>({
-        sqlite: 'SELECT status FROM sessions WHERE id = ?',
-        pg: 'SELECT status FROM sessions WHERE id = $1 FOR SHARE',
-      });
-      const now = await this.lockSessionStmt.get(session.id);
-      if (!now || now.status === 'archived') throw new DomainError('SESSION_NOT_FOUND', 'no session with this code');
-      if (now.status === 'closed') throw new DomainError('SESSION_CLOSED', 'this session has ended');
-      if (!isJoinable(now.status as typeof session.status)) throw new DomainError('SESSION_NOT_JOINABLE', 'this session is not open yet');
-    }
+    // No lock on the session row here, on purpose. On PostgreSQL a status change may commit
+    // between the check above and this join's COMMIT; the join then counts as made just before
+    // it (a transition reads nothing a join writes, so that order explains both). Holding the row
+    // (FOR SHARE) would buy nothing more and could deadlock: a join runs in a group-commit batch
+    // that may already hold question rows (votes), which a close updates after locking the session.
     const { participants } = this.port.t;
     const [row] = await this.port.q
       .insert(participants)
