@@ -79,7 +79,9 @@ const SYNC_ONE_PG = {
   insert: `${numbered(SYNC_ONE.insert)}
     ON CONFLICT (question_id) DO NOTHING`,
   followUp: numbered(SYNC_ONE.followUp),
-  merged: numbered(SYNC_ONE.merged),
+  // The opinion that will repeat is held first, the repeat-links lock taken after it: rows, then that lock, everywhere.
+  merged: `${numbered(SYNC_ONE.merged)}
+    FOR UPDATE OF o`,
   codeTaken: numbered(SYNC_ONE.codeTaken),
 };
 
@@ -204,7 +206,9 @@ export class OpinionsRepo {
    * Call inside the transaction, before reading repeat links to make a new
    * one: whether a link would close a loop is a question about all of them,
    * which no row lock answers, so on PostgreSQL one such change at a time
-   * (SQLite: one write transaction at a time already).
+   * (SQLite: one write transaction at a time already). Take it after the
+   * rows the transaction writes are held, and lock no row after it: one
+   * order for all, so that two such transactions cannot wait on each other.
    */
   async lockRepeatLinks(): Promise<void> {
     await lockInTx(this.port, REGISTER_LOCKS.repeatLinks);
@@ -235,15 +239,16 @@ export class OpinionsRepo {
     const all = (this.all ??= {
       insert: p.prepare({ sqlite: SYNC_ALL.insert, pg: `${SYNC_ALL.insert}\n      ON CONFLICT (question_id) DO NOTHING` }),
       followUp: p.prepare({ sqlite: SYNC_ALL.followUp, pg: SYNC_ALL.followUp }),
-      merged: p.prepare({ sqlite: SYNC_ALL.merged, pg: SYNC_ALL.merged }),
+      merged: p.prepare({ sqlite: SYNC_ALL.merged, pg: `${SYNC_ALL.merged}
+      FOR UPDATE OF o` }),
     });
     const made = await all.insert.run();
     // Deferred to written follow-up: the opinion takes its lead agency, supporting ones and deadline, unless set already.
     await all.followUp.run();
     // Merged: the opinion repeats the target's (when it has one and no loop would form).
-    await this.lockRepeatLinks();
     const merged = await all.merged.all();
     if (merged.length > 0) {
+      await this.lockRepeatLinks();
       const links = await this.repeatLinks();
       for (const m of merged) {
         if (!reaches(links, m.target, m.id)) {

@@ -266,18 +266,19 @@ export class OpinionsService {
     if (Object.keys(patch).length === 0) return this.one(id);
     const now = nowIso();
     await this.port.tx(async () => {
-      if (linkTo !== undefined && linkTo !== null) {
-        // Checked again under the lock: a link made meanwhile by another transaction may close a loop now.
-        await this.repo.lockRepeatLinks();
-        if (reaches(await this.repo.repeatLinks(before.unitId), linkTo, id)) {
-          throw new DomainError('INVALID_PAYLOAD', 'that would make a loop of repeats');
-        }
-      }
       const after = await this.repo.update(id, { ...patch, updatedAt: now });
       if (before.questionId !== null && patch.fieldId !== undefined && patch.fieldId !== before.fieldId) {
         await this.repo.setQuestionField(before.questionId, patch.fieldId ?? null, now);
       }
       await recordAudit(this.port, actor, { action: 'opinion.update', entity: 'opinion', entityId: id, sessionId: before.sessionId, before, after });
+      if (linkTo !== undefined && linkTo !== null) {
+        // Checked again under the lock, last (rows first, then the lock): a link made meanwhile by
+        // another transaction may close a loop now; refusing undoes the whole update.
+        await this.repo.lockRepeatLinks();
+        if (reaches(await this.repo.repeatLinks(before.unitId), linkTo, id)) {
+          throw new DomainError('INVALID_PAYLOAD', 'that would make a loop of repeats');
+        }
+      }
     });
     if (before.questionId !== null && before.sessionId !== null && patch.fieldId !== undefined && patch.fieldId !== before.fieldId) {
       this.events.emit('question:changed', { sessionId: before.sessionId, questionId: before.questionId, created: false });
