@@ -65,3 +65,11 @@ export const OPINION_LEVELS = ['central', 'province', 'commune', 'other'] as con
 export const OPINION_OUTCOMES = ['resolved', 'in_progress', 'explained', 'unresolved', 'transferred'] as const;
 /** Who a dialogue is with, for carry-over between dialogues and the statutory deadlines (youth: Youth Law art. 10). */
 export const AUDIENCE_GROUPS = ['youth', 'farmer', 'worker', 'business', 'front', 'other'] as const;
+
+/**
+ * How long a phone holds a live message that came early, waiting for the
+ * numbers before it. With several server nodes, a message from the phone's
+ * own node can overtake ones another node sent a moment before (they travel
+ * through Redis): a reordering, not a loss, and it must not cost a snapshot.
+ */
+export const GAP_WAIT_MS = 500;

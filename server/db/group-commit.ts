@@ -1,4 +1,7 @@
+import { DomainError } from '../domain/errors';
 import type { DbPort } from './port';
+
+const MAX_ATTEMPTS = 3;
 
 interface Pending {
   run: () => unknown;
@@ -26,6 +29,28 @@ export class GroupCommit {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly port: DbPort) {}
+
+  /**
+   * One action in its savepoint. On PostgreSQL an action can be chosen as a
+   * deadlock's victim (a moderator's transaction took the same rows in
+   * another order): its savepoint is rolled back, which frees what it
+   * locked, and it runs again.
+   */
+  private async action(p: Pending): Promise<{ err?: unknown; data?: unknown }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { data: await this.port.step(p.run) };
+      } catch (err) {
+        if (attempt < MAX_ATTEMPTS && this.port.isRetryable(err)) continue;
+        return { err: this.busy(err) };
+      }
+    }
+  }
+
+  /** A conflict that outlasted the retries is the server being busy, said with its code. */
+  private busy(err: unknown): unknown {
+    return this.port.isRetryable(err) ? new DomainError('SERVER_BUSY', 'too many changes at once; please try again') : err;
+  }
 
   /** Runs `run` in the next batch; `done` gets its result once the batch is committed. */
   submit(run: () => unknown, done: (err: unknown, data?: unknown) => void): void {
@@ -55,18 +80,19 @@ export class GroupCommit {
 
   private async write(batch: Pending[]): Promise<void> {
     const results: { err?: unknown; data?: unknown }[] = new Array(batch.length);
-    try {
-      await this.port.tx(async () => {
-        for (let i = 0; i < batch.length; i++) {
-          try {
-            results[i] = { data: await this.port.step(batch[i]!.run) };
-          } catch (err) {
-            results[i] = { err };
-          }
-        }
-      });
-    } catch (err) {
-      for (let i = 0; i < batch.length; i++) results[i] = { err };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.port.tx(async () => {
+          for (let i = 0; i < batch.length; i++) results[i] = await this.action(batch[i]!);
+        });
+        break;
+      } catch (err) {
+        // The whole batch undone (its events with it): on PostgreSQL a COMMIT
+        // that could not be serialised is simply tried again.
+        if (attempt < MAX_ATTEMPTS && this.port.isRetryable(err)) continue;
+        for (let i = 0; i < batch.length; i++) results[i] = { err: this.busy(err) };
+        break;
+      }
     }
     for (let i = 0; i < batch.length; i++) {
       try {

@@ -154,9 +154,18 @@ export class PgPort implements DbPort {
     return withAdvisoryLock(this.db.$client, PG_LOCKS[name], () => fn());
   }
 
-  isUniqueViolation(err: unknown): boolean {
-    // Drizzle wraps the driver's error; the SQLSTATE is on it or on its cause.
-    const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
-    return e?.code === '23505' || e?.cause?.code === '23505';
+  isRetryable(err: unknown): boolean {
+    const code = sqlState(err);
+    return code === '40P01' || code === '40001';
   }
+
+  isUniqueViolation(err: unknown): boolean {
+    return sqlState(err) === '23505';
+  }
+}
+
+/** The SQLSTATE of a driver error; drizzle wraps it, so it is on the error or on its cause. */
+function sqlState(err: unknown): unknown {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  return e?.cause?.code ?? e?.code;
 }

@@ -62,6 +62,12 @@ export interface DbPort {
   /** Whether `err` is a unique-constraint violation (two rows where one is allowed). */
   isUniqueViolation(err: unknown): boolean;
   /**
+   * Whether `err` says "try again": PostgreSQL chose this transaction as a
+   * deadlock's victim, or could not serialise it. Never on SQLite, whose
+   * writers take turns.
+   */
+  isRetryable(err: unknown): boolean;
+  /**
    * Runs `fn` while no other node runs the same named work (an advisory lock
    * on PostgreSQL, where several nodes share the database). On SQLite, one
    * process per file, it simply runs.
@@ -128,6 +134,10 @@ export class SqlitePort implements DbPort {
 
   exclusive<T>(_name: 'bootstrap', fn: () => Promise<T>): Promise<T> {
     return fn();
+  }
+
+  isRetryable(_err: unknown): boolean {
+    return false;
   }
 
   isUniqueViolation(err: unknown): boolean {

@@ -78,25 +78,28 @@ export class Broadcaster {
     );
     // A tick while a flush still runs is skipped: the next one takes what arrived meanwhile.
     this.timer = setInterval(() => {
-      if (!this.flushing) void (cluster ? this.clusterFlush() : this.flush());
+      if (!this.flushing) void this.flush();
     }, tallyIntervalMs);
     this.timer.unref();
   }
 
   /** Sends what is pending, after any flush under way. In cluster mode it also hands the tally leases over. */
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     clearInterval(this.timer);
-    if (!this.cluster) return this.flush();
-    return this.stopCluster();
+    await this.flush();
+    if (this.cluster) await this.cluster.tallies.releaseAll().catch(this.cluster.onError);
   }
 
   private later(send: () => void | Promise<void>): void {
     this.pending.push(send);
   }
 
-  /** Runs after the flush under way, if any; a failing flush does not stop the ones after it. */
+  /**
+   * Runs after the flush under way, if any (one node or several: the one
+   * place flushes are serialised); a failing flush does not stop the ones after it.
+   */
   private flush(): Promise<void> {
-    const run = (this.flushing ?? Promise.resolve()).then(() => this.flushNow());
+    const run = (this.flushing ?? Promise.resolve()).then(() => (this.cluster ? this.clusterFlushOnce() : this.flushNow()));
     const settled = run.then(
       () => undefined,
       () => undefined,
@@ -233,14 +236,9 @@ export class Broadcaster {
    * Cluster mode's flush: the votes this node took are marked in Redis, the
    * tallies this node holds the lease for are read, then the batch (events
    * in the order they happened, tallies last) gets its sequence numbers and
-   * leaves. One flush at a time: a tick that finds one running waits for
-   * the next, so a node's messages leave in sequence order.
+   * leaves. Run through flush(), one at a time, so that a node's messages
+   * leave in sequence order.
    */
-  private clusterFlush(): Promise<void> {
-    if (!this.flushing) this.flushing = this.clusterFlushOnce().finally(() => (this.flushing = null));
-    return this.flushing;
-  }
-
   private async clusterFlushOnce(): Promise<void> {
     const { sequencer, tallies, onError } = this.cluster!;
     const voted = this.dirtyVotes;
@@ -268,12 +266,6 @@ export class Broadcaster {
     } catch (err) {
       onError(err);
     }
-  }
-
-  private async stopCluster(): Promise<void> {
-    await this.flushing;
-    await this.clusterFlush();
-    await this.cluster!.tallies.releaseAll().catch(this.cluster!.onError);
   }
 
   private stageChanged(sessionId: number, questionId: number | null): void {

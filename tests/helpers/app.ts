@@ -181,3 +181,29 @@ export async function joinSession(
 }
 
 export const errorCode = (res: LightMyRequestResponse): string => res.json().error?.code;
+
+/** `?` placeholders as PostgreSQL numbers them (`$1, $2…`); none of the tests' SQL has a literal `?`. */
+const numbered = (text: string): string => {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+};
+
+/**
+ * What is stored, read with plain SQL on either engine (`?` placeholders):
+ * the tests' own look at the database, not the server's. Write SQL both
+ * engines read alike: `count(*)` comes back as a number on both, booleans as
+ * 0/1 on SQLite and true/false on PostgreSQL (compare with Boolean()).
+ */
+export function dbRows<T = Record<string, unknown>>(t: Pick<TestApp, 'port'>, text: string, ...params: unknown[]): Promise<T[]> {
+  return t.port.prepare<unknown[], T>({ sqlite: text, pg: numbered(text) }).all(...params);
+}
+
+/** The first row of `dbRows`, or undefined. */
+export async function dbRow<T = Record<string, unknown>>(t: Pick<TestApp, 'port'>, text: string, ...params: unknown[]): Promise<T | undefined> {
+  return (await dbRows<T>(t, text, ...params))[0];
+}
+
+/** A change made behind the server's back (a test's setup); resolves with the rows changed. */
+export function dbRun(t: Pick<TestApp, 'port'>, text: string, ...params: unknown[]): Promise<number> {
+  return t.port.prepare<unknown[]>({ sqlite: text, pg: numbered(text) }).run(...params);
+}

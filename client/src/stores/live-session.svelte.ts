@@ -1,4 +1,5 @@
 import type { ModerationAlert, SessionSnapshot, VotesTally, StageChanged, Sequenced } from '../../../shared/events';
+import { GAP_WAIT_MS } from '../../../shared/constants';
 import type { Question, Session } from '../../../shared/schemas/entities';
 import type { ModeratePayload } from '../../../shared/schemas/requests';
 import type { QuestionStatus } from '../../../shared/schemas/enums';
@@ -23,8 +24,8 @@ export interface LiveSessionOptions {
 
 /**
  * The live state of one session over Socket.IO: snapshot on (re)connect,
- * events applied in order, a fresh snapshot whenever a sequence gap shows
- * that something was missed.
+ * events applied in sequence order (an early one held back briefly), a fresh
+ * snapshot whenever a gap shows that something was missed.
  */
 export class LiveSession {
   #conn = $state<ConnectionState>('connecting');
@@ -41,6 +42,13 @@ export class LiveSession {
 
   #socket: AppSocket;
   #seq = 0;
+  /**
+   * Messages that came before the numbers preceding them, by number, until
+   * those arrive or GAP_WAIT_MS passes. A number can carry two messages: an
+   * author-only one reuses the number of the last message it is consistent with.
+   */
+  #early = new Map<number, (() => void)[]>();
+  #gapTimer: ReturnType<typeof setTimeout> | undefined;
   /** Events that arrive while a snapshot is in flight are already in it. */
   #syncing = false;
   #resyncAgain = false;
@@ -129,6 +137,7 @@ export class LiveSession {
 
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#gapTimer);
     window.removeEventListener('online', this.#onOnline);
     window.removeEventListener('offline', this.#onOnline);
     this.#socket.removeAllListeners();
@@ -176,6 +185,9 @@ export class LiveSession {
     this.#questions = new Map(snap.questions.map((q) => [q.id, q]));
     this.#stage = snap.stage;
     this.#seq = snap.seq;
+    // Early messages the snapshot already holds are dropped; later ones follow it.
+    for (const seq of this.#early.keys()) if (seq <= snap.seq) this.#early.delete(seq);
+    this.#drainEarly();
     this.#venue = snap.venue ?? null;
     if (snap.myVotes) {
       const mine = new Set(snap.myVotes);
@@ -185,16 +197,40 @@ export class LiveSession {
     }
   }
 
-  /** True when the event may be applied; a gap triggers a resync instead. */
-  #inOrder(seq: number): boolean {
-    if (this.#syncing || !this.#session) return false;
+  /**
+   * Applies a numbered message in order: at once when it is the next one (or
+   * an author-only message reusing the current number); held back when it
+   * came early, until the missing numbers arrive; a gap still open after
+   * GAP_WAIT_MS means something was lost, and a snapshot is taken instead.
+   */
+  #sequenced(seq: number, apply: () => void): void {
+    if (this.#syncing || !this.#session) return;
     if (seq > this.#seq + 1) {
-      void this.resync();
-      return false;
+      const held = this.#early.get(seq);
+      if (held) held.push(apply);
+      else this.#early.set(seq, [apply]);
+      this.#gapTimer ??= setTimeout(() => {
+        this.#gapTimer = undefined;
+        if (this.#early.size === 0) return;
+        this.#early.clear();
+        void this.resync();
+      }, GAP_WAIT_MS);
+      return;
     }
-    // Author-only events reuse the current number: apply them, never go back.
     this.#seq = Math.max(this.#seq, seq);
-    return true;
+    apply();
+    this.#drainEarly();
+  }
+
+  #drainEarly(): void {
+    for (let next = this.#early.get(this.#seq + 1); next; next = this.#early.get(this.#seq + 1)) {
+      this.#early.delete(++this.#seq);
+      for (const apply of next) apply();
+    }
+    if (this.#early.size === 0 && this.#gapTimer) {
+      clearTimeout(this.#gapTimer);
+      this.#gapTimer = undefined;
+    }
   }
 
   #visible(q: Question): boolean {
@@ -202,9 +238,9 @@ export class LiveSession {
   }
 
   #onQuestion(q: Sequenced<Question>): void {
-    if (q.sessionId !== this.#opts.sessionId || !this.#inOrder(q.seq)) return;
-    const { seq: _seq, ...question } = q;
-    this.#upsert(question);
+    if (q.sessionId !== this.#opts.sessionId) return;
+    const { seq, ...question } = q;
+    this.#sequenced(seq, () => this.#upsert(question));
   }
 
   #upsert(q: Question): void {
@@ -220,8 +256,8 @@ export class LiveSession {
   }
 
   #onTally(t: VotesTally): void {
-    if (t.sessionId !== this.#opts.sessionId || !this.#inOrder(t.seq)) return;
-    this.#setVotes(t.votes);
+    if (t.sessionId !== this.#opts.sessionId) return;
+    this.#sequenced(t.seq, () => this.#setVotes(t.votes));
   }
 
   #setVotes(votes: Record<string, number>): void {
@@ -238,14 +274,14 @@ export class LiveSession {
   }
 
   #onStage(c: StageChanged): void {
-    if (c.sessionId !== this.#opts.sessionId || !this.#inOrder(c.seq)) return;
-    this.#stage = c.questionId;
+    if (c.sessionId !== this.#opts.sessionId) return;
+    this.#sequenced(c.seq, () => (this.#stage = c.questionId));
   }
 
   #onSession(s: Sequenced<Session>): void {
-    if (s.id !== this.#opts.sessionId || !this.#inOrder(s.seq)) return;
-    const { seq: _seq, ...session } = s;
-    this.#session = session;
+    if (s.id !== this.#opts.sessionId) return;
+    const { seq, ...session } = s;
+    this.#sequenced(seq, () => (this.#session = session));
   }
 
   // ---- actions -----------------------------------------------------------------

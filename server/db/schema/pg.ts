@@ -241,6 +241,8 @@ export const questions = pgTable(
     uniqueIndex('questions_participant_client').on(t.participantId, t.clientId),
     uniqueIndex('questions_session_number').on(t.sessionId, t.number),
     index('questions_session_status').on(t.sessionId, t.status),
+    // One question on stage per session: two moderators staging at once cannot both win.
+    uniqueIndex('questions_one_on_stage').on(t.sessionId).where(sql`status = 'on_stage'`),
   ],
 );
 

@@ -107,9 +107,38 @@ export class FollowUpsService {
 
   async update(actor: Actor, id: number, body: FollowUpUpdateBody): Promise<FollowUpItem> {
     requireStaff(actor, WORKERS);
-    const j = await this.joined(id);
-    await this.sessions.requireStaffOf(actor, j.f.sessionId, WORKERS);
-    const before = j.f;
+    const seen = await this.joined(id);
+    await this.sessions.requireStaffOf(actor, seen.f.sessionId, WORKERS);
+    // Checked on what it is read as first (nothing to write: no transaction)…
+    if (Object.keys(this.changes(seen.f, body)).length === 0) return toFollowUpItem(seen);
+    const now = nowIso();
+    const done = await this.port.tx(async () => {
+      // …and again on the row held: another secretary may have moved it meanwhile.
+      const j = (await this.repo.lockedById(id))!;
+      const before = j.f;
+      const patch = this.changes(before, body);
+      if (Object.keys(patch).length === 0) return null;
+      const after = await this.repo.update(id, { ...patch, updatedAt: now });
+      // The question carries the responsible agency too (shown in every view).
+      await this.repo.touchQuestion(j.q.id, { updatedAt: now, ...(patch.agency && { agency: patch.agency }) });
+      await recordAudit(this.port, actor, {
+        action: 'followup.update',
+        entity: 'follow_up',
+        entityId: id,
+        sessionId: before.sessionId,
+        before: { status: before.status, agency: before.agency, supportingAgencies: before.supportingAgencies, deadline: before.deadline },
+        after: { status: after.status, agency: after.agency, supportingAgencies: after.supportingAgencies, deadline: after.deadline },
+      });
+      return j;
+    });
+    if (!done) return toFollowUpItem(await this.joined(id));
+    // The asker's view shows the follow-up's agency, deadline and status.
+    this.events.emit('question:changed', { sessionId: done.f.sessionId, questionId: done.q.id, created: false, previousStatus: done.q.status });
+    return toFollowUpItem(await this.joined(id));
+  }
+
+  /** What `body` changes in the follow-up as it stands (empty: nothing); throws if a move is not allowed. */
+  private changes(before: FollowUpRow, body: FollowUpUpdateBody): Partial<FollowUpRow> {
     const patch: Partial<FollowUpRow> = {};
     if (body.status !== undefined && body.status !== before.status) {
       if (before.publishedAt) throw new DomainError('ILLEGAL_TRANSITION', 'the written answer is published: the follow-up is done');
@@ -134,24 +163,7 @@ export class FollowUpsService {
       if (Number.isNaN(Date.parse(`${body.deadline}T00:00:00Z`))) throw new DomainError('INVALID_PAYLOAD', 'deadline is not a date');
       patch.deadline = body.deadline;
     }
-    if (Object.keys(patch).length === 0) return toFollowUpItem(j);
-    const now = nowIso();
-    await this.port.tx(async () => {
-      const after = await this.repo.update(id, { ...patch, updatedAt: now });
-      // The question carries the responsible agency too (shown in every view).
-      await this.repo.touchQuestion(j.q.id, { updatedAt: now, ...(patch.agency && { agency: patch.agency }) });
-      await recordAudit(this.port, actor, {
-        action: 'followup.update',
-        entity: 'follow_up',
-        entityId: id,
-        sessionId: before.sessionId,
-        before: { status: before.status, agency: before.agency, supportingAgencies: before.supportingAgencies, deadline: before.deadline },
-        after: { status: after.status, agency: after.agency, supportingAgencies: after.supportingAgencies, deadline: after.deadline },
-      });
-    });
-    // The asker's view shows the follow-up's agency, deadline and status.
-    this.events.emit('question:changed', { sessionId: before.sessionId, questionId: j.q.id, created: false, previousStatus: j.q.status });
-    return toFollowUpItem(await this.joined(id));
+    return patch;
   }
 
   /**
@@ -162,15 +174,22 @@ export class FollowUpsService {
    */
   async publish(actor: Actor, id: number): Promise<FollowUpItem> {
     requireStaff(actor, WORKERS);
-    const j = await this.joined(id);
-    await this.sessions.requireStaffOf(actor, j.f.sessionId, WORKERS);
-    if (!j.answer || j.answer.kind !== 'written') {
-      throw new DomainError('NO_WRITTEN_ANSWER', 'record a written answer before publishing');
-    }
-    if (j.answer.publishedAt && j.f.publishedAt && j.f.status === 'answered') return toFollowUpItem(j);
+    const seen = await this.joined(id);
+    await this.sessions.requireStaffOf(actor, seen.f.sessionId, WORKERS);
+    const publishable = (j: FollowUpJoined): j is FollowUpJoined & { answer: NonNullable<FollowUpJoined['answer']> } => {
+      if (!j.answer || j.answer.kind !== 'written') {
+        throw new DomainError('NO_WRITTEN_ANSWER', 'record a written answer before publishing');
+      }
+      // Published already: nothing to do.
+      return !(j.answer.publishedAt && j.f.publishedAt && j.f.status === 'answered');
+    };
+    if (!publishable(seen)) return toFollowUpItem(seen);
     const now = nowIso();
-    const answer = j.answer;
-    await this.port.tx(async () => {
+    const done = await this.port.tx(async () => {
+      // Checked again on the row held: two publishes at once publish once.
+      const j = (await this.repo.lockedById(id))!;
+      if (!publishable(j)) return null;
+      const answer = j.answer;
       const published = answer.publishedAt ? answer : await this.repo.publishAnswer(answer.id, now);
       const after = await this.repo.update(id, { status: 'answered', publishedAt: now, updatedAt: now });
       await this.repo.touchQuestion(j.q.id, { updatedAt: now });
@@ -182,8 +201,10 @@ export class FollowUpsService {
         before: { status: j.f.status, publishedAt: j.f.publishedAt, answerId: answer.id, answerPublishedAt: answer.publishedAt },
         after: { status: after.status, publishedAt: after.publishedAt, answerId: published.id, answerPublishedAt: published.publishedAt },
       });
+      return j;
     });
-    this.events.emit('question:changed', { sessionId: j.f.sessionId, questionId: j.q.id, created: false, previousStatus: j.q.status });
+    if (!done) return toFollowUpItem(await this.joined(id));
+    this.events.emit('question:changed', { sessionId: done.f.sessionId, questionId: done.q.id, created: false, previousStatus: done.q.status });
     return toFollowUpItem(await this.joined(id));
   }
 }

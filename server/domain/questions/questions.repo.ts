@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Statement } from 'better-sqlite3';
-import { sqliteOf, type DbPort } from '../../db/port';
-import { answers, commitments, followUps, participants, questions } from '../../db/schema';
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import type { DbPort, Prepared, Tables } from '../../db/port';
+import type { answers, commitments, followUps, participants, questions } from '../../db/schema';
+import { nowIso } from '../clock';
 
 export type QuestionRow = typeof questions.$inferSelect;
 export type NewQuestionRow = typeof questions.$inferInsert;
@@ -30,12 +30,13 @@ export interface VoteTarget {
   sessionStatus: string;
 }
 
-const withAuthorColumns = {
-  q: questions,
-  displayName: participants.displayName,
-  locality: participants.locality,
-  group: participants.group,
-};
+/** A question with its author's public fields, selected in one join (built per port: its tables). */
+const withAuthorColumnsOf = (t: Tables) => ({
+  q: t.questions,
+  displayName: t.participants.displayName,
+  locality: t.participants.locality,
+  group: t.participants.group,
+});
 
 type JoinedRow = { q: QuestionRow; displayName: string | null; locality: string | null; group: Author['group'] };
 const toWithAuthor = (r: JoinedRow): QuestionWithAuthor => ({
@@ -46,30 +47,87 @@ const toWithAuthor = (r: JoinedRow): QuestionWithAuthor => ({
 export class QuestionsRepo {
   // Votes are the hot path (thousands a second in a vote storm): plain
   // prepared statements, no query building per call.
-  private readonly voteTargetStmt: Statement<[number], VoteTarget>;
-  private readonly insertVoteStmt: Statement<[number, number]>;
-  private readonly deleteVoteStmt: Statement<[number, number]>;
-  private readonly bumpStmt: Statement<[number, number], { votes: number }>;
-  private readonly votesStmt: Statement<[number], { votes: number }>;
-  private readonly venueOfStmt: Statement<[number], { v: number | null }>;
-  private readonly venueNameOfStmt: Statement<[number], { id: number; name: string }>;
-  private readonly nextNumberStmt: Statement<[number], { n: number }>;
+  private readonly voteTargetStmt: Prepared<[number], VoteTarget>;
+  private readonly insertVoteStmt: Prepared<[number, number], never>;
+  private readonly deleteVoteStmt: Prepared<[number, number], never>;
+  private readonly bumpStmt: Prepared<[number, number], { votes: number }>;
+  private readonly votesStmt: Prepared<[number], { votes: number }>;
+  private readonly venueOfStmt: Prepared<[number], { v: number | null }>;
+  private readonly venueNameOfStmt: Prepared<[number], { id: number; name: string }>;
+  private readonly nextNumberStmt: Prepared<[number], { n: number }>;
+  private readonly mergeVotersStmt: Prepared<[number, number], never>;
+  /** Sets a question's count from its votes (both parameters: the question's id). */
+  private readonly recountStmt: Prepared<[number, number], { votes: number }>;
+  private readonly dropVotesOfStmt: Prepared<[number], { id: number }>;
+  private readonly votedByStmt: Prepared<[number, number], { id: number }>;
+  private readonly sessionOfVenueStmt: Prepared<[number], { s: number }>;
+  private readonly lockStmt: Prepared<[number], { id: number }>;
+  private readonly withAuthorColumns: ReturnType<typeof withAuthorColumnsOf>;
 
   constructor(private readonly port: DbPort) {
-    const c = sqliteOf(port);
-    this.voteTargetStmt = c.prepare(
-      `SELECT q.session_id AS sessionId, q.status AS status, q.participant_id AS participantId, s.status AS sessionStatus
+    this.withAuthorColumns = withAuthorColumnsOf(port.t);
+    // On PostgreSQL the question row is locked while a vote is checked and
+    // counted (the lock its counter update takes anyway): a moderator's
+    // reject or merge waits for it, or it sees the new status.
+    this.voteTargetStmt = port.prepare({
+      sqlite: `SELECT q.session_id AS sessionId, q.status AS status, q.participant_id AS participantId, s.status AS sessionStatus
        FROM questions q JOIN sessions s ON s.id = q.session_id WHERE q.id = ?`,
-    );
-    this.insertVoteStmt = c.prepare('INSERT OR IGNORE INTO votes (question_id, participant_id) VALUES (?, ?)');
-    this.deleteVoteStmt = c.prepare('DELETE FROM votes WHERE question_id = ? AND participant_id = ?');
-    this.bumpStmt = c.prepare('UPDATE questions SET votes = votes + ? WHERE id = ? RETURNING votes');
-    this.votesStmt = c.prepare('SELECT votes FROM questions WHERE id = ?');
-    this.venueOfStmt = c.prepare('SELECT venue_id AS v FROM participants WHERE id = ?');
+      pg: `SELECT q.session_id AS "sessionId", q.status AS status, q.participant_id AS "participantId", s.status AS "sessionStatus"
+       FROM questions q JOIN sessions s ON s.id = q.session_id WHERE q.id = $1 FOR NO KEY UPDATE OF q`,
+    });
+    this.insertVoteStmt = port.prepare({
+      sqlite: 'INSERT OR IGNORE INTO votes (question_id, participant_id) VALUES (?, ?)',
+      pg: 'INSERT INTO votes (question_id, participant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+    });
+    this.deleteVoteStmt = port.prepare({
+      sqlite: 'DELETE FROM votes WHERE question_id = ? AND participant_id = ?',
+      pg: 'DELETE FROM votes WHERE question_id = $1 AND participant_id = $2',
+    });
+    this.bumpStmt = port.prepare({
+      sqlite: 'UPDATE questions SET votes = votes + ? WHERE id = ? RETURNING votes',
+      pg: 'UPDATE questions SET votes = votes + $1 WHERE id = $2 RETURNING votes',
+    });
+    this.votesStmt = port.prepare({ sqlite: 'SELECT votes FROM questions WHERE id = ?', pg: 'SELECT votes FROM questions WHERE id = $1' });
+    this.venueOfStmt = port.prepare({
+      sqlite: 'SELECT venue_id AS v FROM participants WHERE id = ?',
+      pg: 'SELECT venue_id AS v FROM participants WHERE id = $1',
+    });
     // Every participant's session:join asks for it.
-    this.venueNameOfStmt = c.prepare('SELECT v.id AS id, v.name AS name FROM participants p JOIN venues v ON v.id = p.venue_id WHERE p.id = ?');
+    this.venueNameOfStmt = port.prepare({
+      sqlite: 'SELECT v.id AS id, v.name AS name FROM participants p JOIN venues v ON v.id = p.venue_id WHERE p.id = ?',
+      pg: 'SELECT v.id AS id, v.name AS name FROM participants p JOIN venues v ON v.id = p.venue_id WHERE p.id = $1',
+    });
     // Every submission asks for it (the unique index on (session_id, number) makes it one index seek).
-    this.nextNumberStmt = c.prepare('SELECT coalesce(max(number), 0) + 1 AS n FROM questions WHERE session_id = ?');
+    this.nextNumberStmt = port.prepare({
+      sqlite: 'SELECT coalesce(max(number), 0) + 1 AS n FROM questions WHERE session_id = ?',
+      pg: 'SELECT coalesce(max(number), 0) + 1 AS n FROM questions WHERE session_id = $1',
+    });
+    this.mergeVotersStmt = port.prepare({
+      sqlite: 'INSERT OR IGNORE INTO votes (question_id, participant_id, created_at) SELECT ?, participant_id, created_at FROM votes WHERE question_id = ?',
+      pg: 'INSERT INTO votes (question_id, participant_id, created_at) SELECT $1, participant_id, created_at FROM votes WHERE question_id = $2 ON CONFLICT DO NOTHING',
+    });
+    this.recountStmt = port.prepare({
+      sqlite: 'UPDATE questions SET votes = (SELECT count(*) FROM votes WHERE question_id = ?) WHERE id = ? RETURNING votes',
+      pg: 'UPDATE questions SET votes = (SELECT count(*) FROM votes WHERE question_id = $1) WHERE id = $2 RETURNING votes',
+    });
+    // One statement: a vote cast between a read and a delete cannot be dropped without its recount.
+    this.dropVotesOfStmt = port.prepare({
+      sqlite: 'DELETE FROM votes WHERE participant_id = ? RETURNING question_id AS id',
+      pg: 'DELETE FROM votes WHERE participant_id = $1 RETURNING question_id AS id',
+    });
+    this.votedByStmt = port.prepare({
+      sqlite: 'SELECT v.question_id AS id FROM votes v JOIN questions q ON q.id = v.question_id WHERE q.session_id = ? AND v.participant_id = ?',
+      pg: 'SELECT v.question_id AS id FROM votes v JOIN questions q ON q.id = v.question_id WHERE q.session_id = $1 AND v.participant_id = $2',
+    });
+    this.sessionOfVenueStmt = port.prepare({
+      sqlite: 'SELECT session_id AS s FROM venues WHERE id = ?',
+      pg: 'SELECT session_id AS s FROM venues WHERE id = $1',
+    });
+    // SQLite's write transactions are serial already; PostgreSQL's take the row.
+    this.lockStmt = port.prepare({
+      sqlite: 'SELECT id FROM questions WHERE id = ?',
+      pg: 'SELECT id FROM questions WHERE id = $1 FOR UPDATE',
+    });
   }
 
   async voteTarget(questionId: number): Promise<VoteTarget | undefined> {
@@ -78,23 +136,23 @@ export class QuestionsRepo {
 
   /** Adds a vote if absent; returns the new count. Call inside a transaction. */
   async addVote(questionId: number, participantId: number): Promise<number> {
-    const { changes } = this.insertVoteStmt.run(questionId, participantId);
-    return changes ? this.bumpStmt.get(1, questionId)!.votes : this.votesStmt.get(questionId)!.votes;
+    const changes = await this.insertVoteStmt.run(questionId, participantId);
+    return changes ? (await this.bumpStmt.get(1, questionId))!.votes : (await this.votesStmt.get(questionId))!.votes;
   }
 
   async removeVote(questionId: number, participantId: number): Promise<number> {
-    const { changes } = this.deleteVoteStmt.run(questionId, participantId);
-    return changes ? this.bumpStmt.get(-1, questionId)!.votes : this.votesStmt.get(questionId)!.votes;
+    const changes = await this.deleteVoteStmt.run(questionId, participantId);
+    return changes ? (await this.bumpStmt.get(-1, questionId))!.votes : (await this.votesStmt.get(questionId))!.votes;
   }
 
-  /** Copies the source's voters onto the target (each person once) and recounts it. */
+  /**
+   * Copies the source's voters onto the target (each person once) and
+   * recounts it. Call inside a transaction that holds the target's row
+   * (`lockedById`): a vote counted meanwhile would be counted twice or lost.
+   */
   async mergeVotes(sourceId: number, targetId: number): Promise<number> {
-    sqliteOf(this.port)
-      .prepare('INSERT OR IGNORE INTO votes (question_id, participant_id, created_at) SELECT ?, participant_id, created_at FROM votes WHERE question_id = ?')
-      .run(targetId, sourceId);
-    return sqliteOf(this.port)
-      .prepare<[number, number], { votes: number }>('UPDATE questions SET votes = (SELECT count(*) FROM votes WHERE question_id = ?) WHERE id = ? RETURNING votes')
-      .get(targetId, targetId)!.votes;
+    await this.mergeVotersStmt.run(targetId, sourceId);
+    return (await this.recountStmt.get(targetId, targetId))!.votes;
   }
 
   /**
@@ -103,124 +161,168 @@ export class QuestionsRepo {
    * the new counts. Call inside a transaction.
    */
   async removeAllVotesOf(participantId: number): Promise<{ questionId: number; votes: number }[]> {
-    const c = sqliteOf(this.port);
-    const ids = c
-      .prepare<[number], { id: number }>('SELECT question_id AS id FROM votes WHERE participant_id = ?')
-      .all(participantId)
-      .map((r) => r.id);
-    c.prepare('DELETE FROM votes WHERE participant_id = ?').run(participantId);
-    const recount = c.prepare<[number, number], { votes: number }>(
-      'UPDATE questions SET votes = (SELECT count(*) FROM votes WHERE question_id = ?) WHERE id = ? RETURNING votes',
-    );
-    return ids.map((id) => ({ questionId: id, votes: recount.get(id, id)!.votes }));
+    const ids = (await this.dropVotesOfStmt.all(participantId)).map((r) => r.id);
+    const out: { questionId: number; votes: number }[] = [];
+    for (const id of ids) out.push({ questionId: id, votes: (await this.recountStmt.get(id, id))!.votes });
+    return out;
   }
 
   /** Every question of this participant becomes anonymous (its author's data was erased). */
   async makeAnonymous(participantId: number): Promise<void> {
-    this.port.q.update(questions).set({ anonymous: true }).where(eq(questions.participantId, participantId)).run();
+    const { questions } = this.port.t;
+    await this.port.q.update(questions).set({ anonymous: true }).where(eq(questions.participantId, participantId));
   }
 
   /** Ids and statuses of one participant's questions. */
   async ofParticipant(participantId: number): Promise<{ id: number; sessionId: number; status: QuestionRow['status'] }[]> {
+    const { questions } = this.port.t;
     return this.port.q
       .select({ id: questions.id, sessionId: questions.sessionId, status: questions.status })
       .from(questions)
-      .where(eq(questions.participantId, participantId))
-      .all();
+      .where(eq(questions.participantId, participantId));
   }
 
   async votedBy(sessionId: number, participantId: number): Promise<number[]> {
-    return sqliteOf(this.port)
-      .prepare<[number, number], { id: number }>(
-        'SELECT v.question_id AS id FROM votes v JOIN questions q ON q.id = v.question_id WHERE q.session_id = ? AND v.participant_id = ?',
-      )
-      .all(sessionId, participantId)
-      .map((r) => r.id);
+    return (await this.votedByStmt.all(sessionId, participantId)).map((r) => r.id);
   }
 
   /** Current vote counts of a session's questions (all of them, or these ids), with their status. */
   async voteCounts(sessionId: number, ids?: readonly number[]): Promise<{ id: number; votes: number; status: QuestionRow['status'] }[]> {
+    const { questions } = this.port.t;
     const where = ids ? and(eq(questions.sessionId, sessionId), inArray(questions.id, [...ids])) : eq(questions.sessionId, sessionId);
-    return this.port.q.select({ id: questions.id, votes: questions.votes, status: questions.status }).from(questions).where(where).all();
+    return this.port.q.select({ id: questions.id, votes: questions.votes, status: questions.status }).from(questions).where(where);
   }
 
   async byId(id: number): Promise<QuestionRow | undefined> {
-    return this.port.q.select().from(questions).where(eq(questions.id, id)).get();
+    const { questions } = this.port.t;
+    return (await this.port.q.select().from(questions).where(eq(questions.id, id)).limit(1))[0];
+  }
+
+  /**
+   * The question as it stands now, its row held until the transaction ends
+   * (PostgreSQL: FOR UPDATE; SQLite's write transactions run one at a time).
+   * For a read-then-write: the checks made on it stay true until the write.
+   * Call inside a transaction.
+   */
+  async lockedById(id: number): Promise<QuestionRow | undefined> {
+    if (!(await this.lockStmt.get(id))) return undefined;
+    return this.byId(id);
   }
 
   async withAuthor(id: number): Promise<QuestionWithAuthor | undefined> {
-    const r = this.port.q
-      .select(withAuthorColumns)
+    const { questions, participants } = this.port.t;
+    const [r] = await this.port.q
+      .select(this.withAuthorColumns)
       .from(questions)
       .innerJoin(participants, eq(participants.id, questions.participantId))
       .where(eq(questions.id, id))
-      .get();
+      .limit(1);
     return r && toWithAuthor(r);
   }
 
   async listWithAuthor(sessionId: number): Promise<QuestionWithAuthor[]> {
-    return this.port.q
-      .select(withAuthorColumns)
+    const { questions, participants } = this.port.t;
+    const rows = await this.port.q
+      .select(this.withAuthorColumns)
       .from(questions)
       .innerJoin(participants, eq(participants.id, questions.participantId))
       .where(eq(questions.sessionId, sessionId))
-      .orderBy(asc(questions.id))
-      .all()
-      .map(toWithAuthor);
+      .orderBy(asc(questions.id));
+    return rows.map(toWithAuthor);
   }
 
   /** One participant's questions in a session, oldest first. */
   async listWithAuthorBy(sessionId: number, participantId: number): Promise<QuestionWithAuthor[]> {
-    return this.port.q
-      .select(withAuthorColumns)
+    const { questions, participants } = this.port.t;
+    const rows = await this.port.q
+      .select(this.withAuthorColumns)
       .from(questions)
       .innerJoin(participants, eq(participants.id, questions.participantId))
       .where(and(eq(questions.sessionId, sessionId), eq(questions.participantId, participantId)))
-      .orderBy(asc(questions.id))
-      .all()
-      .map(toWithAuthor);
+      .orderBy(asc(questions.id));
+    return rows.map(toWithAuthor);
   }
 
   async byClientId(participantId: number, clientId: string): Promise<QuestionRow | undefined> {
-    return this.port.q
-      .select()
-      .from(questions)
-      .where(and(eq(questions.participantId, participantId), eq(questions.clientId, clientId)))
-      .get();
+    const { questions } = this.port.t;
+    return (
+      await this.port.q
+        .select()
+        .from(questions)
+        .where(and(eq(questions.participantId, participantId), eq(questions.clientId, clientId)))
+        .limit(1)
+    )[0];
   }
 
   /** Recent questions of the session that a new one may duplicate. */
   async recentComparable(sessionId: number, limit: number): Promise<{ id: number; text: string }[]> {
+    const { questions } = this.port.t;
     return this.port.q
       .select({ id: questions.id, text: questions.text })
       .from(questions)
       .where(and(eq(questions.sessionId, sessionId), inArray(questions.status, ['pending', 'approved', 'on_stage', 'answered', 'deferred'])))
       .orderBy(desc(questions.id))
-      .limit(limit)
-      .all();
+      .limit(limit);
   }
 
   /** The session a linked venue belongs to, if the venue exists. */
   async sessionOfVenue(venueId: number): Promise<number | undefined> {
-    return sqliteOf(this.port).prepare<[number], { s: number }>('SELECT session_id AS s FROM venues WHERE id = ?').get(venueId)?.s;
+    return (await this.sessionOfVenueStmt.get(venueId))?.s;
   }
 
-  /** The next number within the session (the unique index makes a race fail, not duplicate). */
+  /**
+   * The next number within the session. Two transactions side by side
+   * (PostgreSQL) can both read the same one: the unique index
+   * questions_session_number then fails the second insert, which retries.
+   */
   async nextNumber(sessionId: number): Promise<number> {
-    return this.nextNumberStmt.get(sessionId)!.n;
+    return Number((await this.nextNumberStmt.get(sessionId))!.n);
   }
 
   async insert(row: NewQuestionRow): Promise<QuestionRow> {
-    return this.port.q.insert(questions).values(row).returning().get();
+    return (await this.port.q.insert(this.port.t.questions).values(row).returning())[0]!;
   }
 
   async update(id: number, patch: Partial<NewQuestionRow>): Promise<QuestionRow> {
-    return this.port.q.update(questions).set(patch).where(eq(questions.id, id)).returning().get();
+    const { questions } = this.port.t;
+    return (await this.port.q.update(questions).set(patch).where(eq(questions.id, id)).returning())[0]!;
+  }
+
+  /**
+   * Sends the session's question on stage, if any other than `exceptId`, back
+   * to the queue. Returns the ids it moved (at most one: the unique index
+   * questions_one_on_stage). Call inside a transaction.
+   */
+  async unstageOthers(sessionId: number, exceptId: number, now: string): Promise<number[]> {
+    const { questions } = this.port.t;
+    const rows = await this.port.q
+      .update(questions)
+      .set({ status: 'approved', updatedAt: now })
+      .where(and(eq(questions.sessionId, sessionId), eq(questions.status, 'on_stage'), ne(questions.id, exceptId)))
+      .returning({ id: questions.id });
+    return rows.map((r) => r.id);
+  }
+
+  /** The question the session shows on stage. */
+  async setStage(sessionId: number, questionId: number): Promise<void> {
+    const { sessions } = this.port.t;
+    await this.port.q.update(sessions).set({ stageQuestionId: questionId }).where(eq(sessions.id, sessionId));
+  }
+
+  /** Frees the stage if this question is on it; whether it was. */
+  async clearStageOf(sessionId: number, questionId: number): Promise<boolean> {
+    const { sessions } = this.port.t;
+    const rows = await this.port.q
+      .update(sessions)
+      .set({ stageQuestionId: null })
+      .where(and(eq(sessions.id, sessionId), eq(sessions.stageQuestionId, questionId)))
+      .returning({ id: sessions.id });
+    return rows.length > 0;
   }
 
   /** The venue a participant joined by (null: the main hall). */
   async venueOfParticipant(participantId: number): Promise<number | null> {
-    return this.venueOfStmt.get(participantId)?.v ?? null;
+    return (await this.venueOfStmt.get(participantId))?.v ?? null;
   }
 
   /** The linked venue a participant joined by, with its name (undefined: the main hall). */
@@ -230,36 +332,38 @@ export class QuestionsRepo {
 
   /** The person a question is taken for (floor, paper, hotline, SMS): a participant row without a token. */
   async insertProxyParticipant(row: typeof participants.$inferInsert): Promise<number> {
-    return this.port.q.insert(participants).values(row).returning({ id: participants.id }).get().id;
+    const { participants } = this.port.t;
+    return (await this.port.q.insert(participants).values(row).returning({ id: participants.id }))[0]!.id;
   }
 
   /** Answers, commitments and follow-ups for the given questions, grouped by question. */
   async contextFor(questionIds: number[]): Promise<Map<number, QuestionContext>> {
+    const { answers, commitments, followUps } = this.port.t;
     const out = new Map<number, QuestionContext>();
     if (questionIds.length === 0) return out;
     for (const id of questionIds) out.set(id, { answers: [], commitments: [], followUp: null });
     // Chunk to stay far below SQLite's bound-parameter limit.
     for (let i = 0; i < questionIds.length; i += 500) {
       const ids = questionIds.slice(i, i + 500);
-      for (const a of this.port.q.select().from(answers).where(inArray(answers.questionId, ids)).orderBy(asc(answers.id)).all())
+      for (const a of await this.port.q.select().from(answers).where(inArray(answers.questionId, ids)).orderBy(asc(answers.id)))
         out.get(a.questionId)!.answers.push(a);
-      for (const c of this.port.q.select().from(commitments).where(inArray(commitments.questionId, ids)).orderBy(asc(commitments.id)).all())
+      for (const c of await this.port.q.select().from(commitments).where(inArray(commitments.questionId, ids)).orderBy(asc(commitments.id)))
         out.get(c.questionId)!.commitments.push(c);
-      for (const f of this.port.q.select().from(followUps).where(inArray(followUps.questionId, ids)).all())
-        out.get(f.questionId)!.followUp = f;
+      for (const f of await this.port.q.select().from(followUps).where(inArray(followUps.questionId, ids))) out.get(f.questionId)!.followUp = f;
     }
     return out;
   }
 
   async insertFollowUp(row: typeof followUps.$inferInsert): Promise<FollowUpRow> {
-    return this.port.q
+    const { followUps } = this.port.t;
+    const rows = await this.port.q
       .insert(followUps)
       .values(row)
       .onConflictDoUpdate({
         target: followUps.questionId,
-        set: { agency: row.agency, supportingAgencies: row.supportingAgencies ?? '[]', deadline: row.deadline, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))` },
+        set: { agency: row.agency, supportingAgencies: row.supportingAgencies ?? '[]', deadline: row.deadline, updatedAt: nowIso() },
       })
-      .returning()
-      .get();
+      .returning();
+    return rows[0]!;
   }
 }

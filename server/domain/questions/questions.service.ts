@@ -3,8 +3,6 @@ import type { Question } from '../../../shared/schemas/entities';
 import type { ModerationAction, QuestionChannel, QuestionStatus, Role } from '../../../shared/schemas/enums';
 import type { ModerateBody, SubmitQuestionBody, TakenQuestionBody } from '../../../shared/schemas/requests';
 import type { DbPort } from '../../db/port';
-import { sessions } from '../../db/schema';
-import { eq } from 'drizzle-orm';
 import type { GroupCommit } from '../../db/group-commit';
 import { requireParticipant, requireStaff, SYSTEM, type Actor } from '../actor';
 import { distinctAgencies } from '../agencies';
@@ -84,6 +82,8 @@ const closedError = (status: string, what: string): DomainError =>
     ? new DomainError('SESSION_ARCHIVED', `the session is archived: ${what}`)
     : new DomainError('SESSION_CLOSED', `the session is closed: ${what}`);
 const isFrozen = (status: string): boolean => status === 'closed' || status === 'archived';
+/** How often a submission retries when a side-by-side one (PostgreSQL) took its number or tracking code first. */
+const INSERT_ATTEMPTS = 5;
 
 /** Unicode-normalised and trimmed, so the length limit counts what a person sees. */
 const cleanText = cleanMultiline;
@@ -319,28 +319,45 @@ export class QuestionsService {
     const status: QuestionStatus =
       session.moderation === 'pre' || abusive || !this.publishLimiter.tryTake(sessionId) ? 'pending' : 'approved';
 
-    const row = await this.port.tx(async () => {
+    const { row, created } = await this.port.tx(async () => {
       const participantId = await q.participantId();
       if (q.clientId) {
         const raced = await this.repo.byClientId(participantId, q.clientId);
-        if (raced) return raced;
+        if (raced) return { row: raced, created: false };
       }
-      let trackingCode = generateTrackingCode();
-      while (await this.opinions.trackingCodeTaken(trackingCode)) trackingCode = generateTrackingCode();
-      const inserted = await this.repo.insert({
-        sessionId,
-        number: await this.repo.nextNumber(sessionId),
-        participantId,
-        clientId: q.clientId,
-        text,
-        anonymous,
-        channel,
-        venueId,
-        status,
-        trackingCode,
-        flagAbusive: abusive,
-        duplicateOf: JSON.stringify(duplicateOf),
-      });
+      let inserted: QuestionRow | undefined;
+      for (let attempt = 1; !inserted; attempt++) {
+        try {
+          // A savepoint on PostgreSQL, where a failed statement spoils its transaction.
+          inserted = await this.attempt(async () => {
+            let trackingCode = generateTrackingCode();
+            while (await this.opinions.trackingCodeTaken(trackingCode)) trackingCode = generateTrackingCode();
+            return this.repo.insert({
+              sessionId,
+              number: await this.repo.nextNumber(sessionId),
+              participantId,
+              clientId: q.clientId,
+              text,
+              anonymous,
+              channel,
+              venueId,
+              status,
+              trackingCode,
+              flagAbusive: abusive,
+              duplicateOf: JSON.stringify(duplicateOf),
+            });
+          });
+        } catch (err) {
+          if (!this.port.isUniqueViolation(err)) throw err;
+          // The same emit committed meanwhile (another node, another connection): it is the answer.
+          if (q.clientId) {
+            const raced = await this.repo.byClientId(participantId, q.clientId);
+            if (raced) return { row: raced, created: false };
+          }
+          // Else another question took this number (or tracking code) first: take the next one.
+          if (attempt >= INSERT_ATTEMPTS) throw new DomainError('SERVER_BUSY', 'too many questions at once; please send it again');
+        }
+      }
       await recordAudit(this.port, actor, {
         action: channel === 'app' ? 'question.submit' : `question.take.${channel}`,
         entity: 'question',
@@ -350,10 +367,20 @@ export class QuestionsService {
       });
       // Published at once (post-moderation): an opinion of the register from now on.
       if (isOpinionStatus(inserted.status)) await this.opinions.syncQuestion(inserted.id);
-      return inserted;
+      return { row: inserted, created: true };
     });
-    this.events.emit('question:changed', { sessionId, questionId: row.id, created: true });
+    if (created) this.events.emit('question:changed', { sessionId, questionId: row.id, created: true });
     return row;
+  }
+
+  /**
+   * One try of a write that may hit a unique index because of a transaction
+   * running beside this one. PostgreSQL: in a savepoint, since a failed
+   * statement spoils the transaction it runs in. SQLite: as it is (its write
+   * transactions run one at a time, and a failed statement undoes only itself).
+   */
+  private attempt<T>(fn: () => Promise<T>): Promise<T> {
+    return this.port.dialect === 'pg' ? this.port.tx(fn) : fn();
   }
 
   /**
@@ -474,14 +501,19 @@ export class QuestionsService {
     if (q.participantId !== me.participantId) throw new DomainError('FORBIDDEN', 'only the author can withdraw a question');
     const sessionStatus = (await this.sessions.row(q.sessionId)).status;
     if (isFrozen(sessionStatus)) throw new DomainError('SESSION_CLOSED', 'the session is closed: the record is frozen');
-    if (!['pending', 'approved'].includes(q.status)) {
-      throw new DomainError('ILLEGAL_QUESTION_STATE', `a ${q.status} question cannot be withdrawn`);
-    }
-    await this.port.tx(async () => {
+    const withdrawable = (status: QuestionStatus): void => {
+      if (!['pending', 'approved'].includes(status)) throw new DomainError('ILLEGAL_QUESTION_STATE', `a ${status} question cannot be withdrawn`);
+    };
+    withdrawable(q.status);
+    const previousStatus = await this.port.tx(async () => {
+      // Checked again on the row held: a moderator may have acted on it meanwhile.
+      const cur = (await this.repo.lockedById(q.id))!;
+      withdrawable(cur.status);
       const after = await this.repo.update(q.id, { status: 'withdrawn', pinned: false, updatedAt: nowIso() });
-      await recordAudit(this.port, actor, { action: 'question.withdraw', entity: 'question', entityId: q.id, sessionId: q.sessionId, before: { status: q.status }, after: { status: after.status } });
+      await recordAudit(this.port, actor, { action: 'question.withdraw', entity: 'question', entityId: q.id, sessionId: q.sessionId, before: { status: cur.status }, after: { status: after.status } });
+      return cur.status;
     });
-    this.events.emit('question:changed', { sessionId: q.sessionId, questionId: q.id, created: false, previousStatus: q.status });
+    this.events.emit('question:changed', { sessionId: q.sessionId, questionId: q.id, created: false, previousStatus });
     return this.get(actor, q.id);
   }
 
@@ -506,12 +538,15 @@ export class QuestionsService {
     if (session.status === 'archived' || (session.status === 'closed' && !rule.afterClose)) {
       throw closedError(session.status, `cannot ${body.action} its questions any more`);
     }
-    if (body.expectedUpdatedAt !== undefined && body.expectedUpdatedAt !== q.updatedAt) {
-      throw new DomainError('CONFLICT', 'someone else changed this question; look again before acting');
-    }
-    if (!rule.from.includes(q.status)) {
-      throw new DomainError('ILLEGAL_QUESTION_STATE', `cannot ${body.action} a ${q.status} question`);
-    }
+    const startsFrom = (cur: QuestionRow): void => {
+      if (body.expectedUpdatedAt !== undefined && body.expectedUpdatedAt !== cur.updatedAt) {
+        throw new DomainError('CONFLICT', 'someone else changed this question; look again before acting');
+      }
+      if (!rule.from.includes(cur.status)) {
+        throw new DomainError('ILLEGAL_QUESTION_STATE', `cannot ${body.action} a ${cur.status} question`);
+      }
+    };
+    startsFrom(q);
 
     const now = nowIso();
     const changed: { id: number; previousStatus: QuestionStatus }[] = [];
@@ -519,6 +554,14 @@ export class QuestionsService {
     let mergeVotes: number | null = null;
 
     await this.port.tx(async () => {
+      // The question is read again, held (PostgreSQL), and checked again:
+      // another moderator may have acted on it since it was read above. A
+      // merge holds both questions, in id order (two merges of the same pair
+      // in opposite directions would otherwise wait for each other).
+      if (body.action === 'merge' && body.targetId !== undefined && body.targetId < q.id) await this.repo.lockedById(body.targetId);
+      const cur = await this.repo.lockedById(q.id);
+      if (!cur) throw new DomainError('QUESTION_NOT_FOUND');
+      startsFrom(cur);
       const patch: Partial<QuestionRow> = { updatedAt: now };
       const need = <T>(v: T | undefined, field: string): T => {
         if (v === undefined || v === null) throw new DomainError('INVALID_PAYLOAD', `${body.action} needs ${field}`);
@@ -544,12 +587,12 @@ export class QuestionsService {
           const text = cleanText(need(body.text, 'text'));
           if (!text) throw new DomainError('QUESTION_EMPTY');
           patch.text = text;
-          patch.originalText = q.originalText ?? q.text;
+          patch.originalText = cur.originalText ?? cur.text;
           break;
         }
         case 'merge': {
           const targetId = need(body.targetId, 'targetId');
-          const target = await this.repo.byId(targetId);
+          const target = await this.repo.lockedById(targetId);
           if (!target || target.sessionId !== q.sessionId || target.id === q.id || !MERGE_TARGET_STATUSES.includes(target.status)) {
             throw new DomainError('MERGE_TARGET_INVALID', 'merge into another live question of the same session');
           }
@@ -573,7 +616,7 @@ export class QuestionsService {
           break;
         case 'classify': {
           if (body.fieldId === undefined) throw new DomainError('INVALID_PAYLOAD', 'classify needs fieldId (or null)');
-          if (body.fieldId !== null && body.fieldId !== q.fieldId) {
+          if (body.fieldId !== null && body.fieldId !== cur.fieldId) {
             const field = await this.units.fieldById(body.fieldId);
             if (!field || !field.active) throw new DomainError('INVALID_PAYLOAD', `no active field ${body.fieldId}`);
           }
@@ -589,14 +632,11 @@ export class QuestionsService {
           patch.pinned = false;
           break;
         case 'stage': {
-          const previous = session.stageQuestionId ? await this.repo.byId(session.stageQuestionId) : undefined;
-          if (previous && previous.id !== q.id && previous.status === 'on_stage') {
-            await this.repo.update(previous.id, { status: 'approved', updatedAt: now });
-            changed.push({ id: previous.id, previousStatus: 'on_stage' });
-          }
+          // The question on stage, if another, goes back to the queue first: one on stage per session.
+          for (const id of await this.repo.unstageOthers(q.sessionId, q.id, now)) changed.push({ id, previousStatus: 'on_stage' });
           patch.status = 'on_stage';
           patch.stagedAt = now;
-          this.port.q.update(sessions).set({ stageQuestionId: q.id }).where(eq(sessions.id, q.sessionId)).run();
+          await this.repo.setStage(q.sessionId, q.id);
           stageChanged = true;
           break;
         }
@@ -623,20 +663,28 @@ export class QuestionsService {
         }
       }
       // Leaving the stage in any way frees it.
-      if (q.status === 'on_stage' && patch.status && patch.status !== 'on_stage' && session.stageQuestionId === q.id) {
-        this.port.q.update(sessions).set({ stageQuestionId: null }).where(eq(sessions.id, q.sessionId)).run();
-        stageChanged = true;
+      if (cur.status === 'on_stage' && patch.status && patch.status !== 'on_stage') {
+        if (await this.repo.clearStageOf(q.sessionId, q.id)) stageChanged = true;
       }
-      const after = await this.repo.update(q.id, patch);
+      let after: QuestionRow;
+      try {
+        after = await this.repo.update(q.id, patch);
+      } catch (err) {
+        // The unique index questions_one_on_stage: another question went on stage beside this action.
+        if (patch.status === 'on_stage' && this.port.isUniqueViolation(err)) {
+          throw new DomainError('CONFLICT', 'another question went on stage at the same moment; look again before acting');
+        }
+        throw err;
+      }
       // Approved or later (or merged, or deferred with its follow-up): its opinion is made or completed now.
       if (isOpinionStatus(after.status)) await this.opinions.syncQuestion(q.id);
-      changed.push({ id: q.id, previousStatus: q.status });
+      changed.push({ id: q.id, previousStatus: cur.status });
       await recordAudit(this.port, actor, {
         action: `question.${body.action}`,
         entity: 'question',
         entityId: q.id,
         sessionId: q.sessionId,
-        before: q,
+        before: cur,
         after,
       });
     });
