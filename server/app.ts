@@ -173,7 +173,7 @@ export async function buildApp({ config, db, logger = false, clock = () => new D
     await sweeping;
     // Every request is answered by now; what socket actions queued last is
     // committed before whoever closed the app closes the database.
-    await services.groupCommit.flush();
+    await Promise.all([services.groupCommit.flush(), services.questions.flushVotes()]);
   });
 
   const clientDir = config.clientDir;

@@ -215,7 +215,8 @@ export const realtimePlugin = fp(
     // (they never reconnect), a closed transport tells them to come back,
     // which is what a restart needs.
     app.addHook('preClose', async () => {
-      await groupCommit.flush(); // acks out before the transports close
+      // Acks out before the transports close.
+      await Promise.all([groupCommit.flush(), services.questions.flushVotes()]);
       await broadcaster.stop();
       io.engine.close();
     });

@@ -44,6 +44,19 @@ const toWithAuthor = (r: JoinedRow): QuestionWithAuthor => ({
   author: { displayName: r.displayName, locality: r.locality, group: r.group },
 });
 
+/** A vote, as the set-based statements return it. */
+export interface VotePair {
+  q: number;
+  p: number;
+}
+
+interface VoteBatchStatements {
+  lock: Prepared<[number[]], VoteTarget & { id: number; votes: number }>;
+  insert: Prepared<[number[], number[]], VotePair>;
+  remove: Prepared<[number[], number[]], VotePair>;
+  bump: Prepared<[number[], number[]], { id: number; votes: number }>;
+}
+
 export class QuestionsRepo {
   // Votes are the hot path (thousands a second in a vote storm): plain
   // prepared statements, no query building per call.
@@ -128,6 +141,50 @@ export class QuestionsRepo {
       sqlite: 'SELECT id FROM questions WHERE id = ?',
       pg: 'SELECT id FROM questions WHERE id = $1 FOR UPDATE',
     });
+  }
+
+  /**
+   * PostgreSQL's set-based vote batch (see vote-batch.ts): one statement
+   * each, whatever the number of votes. Made on first use, on PostgreSQL only.
+   */
+  private get batchStmts(): VoteBatchStatements {
+    if (this.port.dialect !== 'pg') throw new Error('the set-based vote batch is for PostgreSQL');
+    const pg = <P extends unknown[], R>(text: string) => this.port.prepare<P, R>({ sqlite: '', pg: text });
+    return (this.batch ??= {
+      // Counter rows first, in id order: two nodes' batches never wait on each other in a cycle.
+      lock: pg(`SELECT q.id, q.session_id AS "sessionId", q.status, q.participant_id AS "participantId", q.votes, s.status AS "sessionStatus"
+                FROM questions q JOIN sessions s ON s.id = q.session_id
+                WHERE q.id = ANY($1::int[]) ORDER BY q.id FOR NO KEY UPDATE OF q`),
+      insert: pg(`INSERT INTO votes (question_id, participant_id) SELECT * FROM unnest($1::int[], $2::int[])
+                  ON CONFLICT DO NOTHING RETURNING question_id AS q, participant_id AS p`),
+      remove: pg(`DELETE FROM votes v USING unnest($1::int[], $2::int[]) AS r(q, p)
+                  WHERE v.question_id = r.q AND v.participant_id = r.p RETURNING v.question_id AS q, v.participant_id AS p`),
+      bump: pg(`UPDATE questions q SET votes = q.votes + d.delta FROM unnest($1::int[], $2::int[]) AS d(id, delta)
+                WHERE q.id = d.id RETURNING q.id, q.votes`),
+    });
+  }
+  private batch?: VoteBatchStatements;
+
+  /** Locks the questions' counter rows (id order) and reads what a vote on each is checked against. */
+  async lockVoteTargets(ids: number[]): Promise<Map<number, VoteTarget & { votes: number }>> {
+    const rows = await this.batchStmts.lock.all([...ids].sort((a, b) => a - b));
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** Inserts the (question, participant) votes not there yet; returns those inserted. */
+  insertVotes(questionIds: number[], participantIds: number[]): Promise<VotePair[]> {
+    return this.batchStmts.insert.all(questionIds, participantIds);
+  }
+
+  /** Deletes these votes where they exist; returns those deleted. */
+  deleteVotes(questionIds: number[], participantIds: number[]): Promise<VotePair[]> {
+    return this.batchStmts.remove.all(questionIds, participantIds);
+  }
+
+  /** Adds each delta to its question's counter; returns the new counts. */
+  async bumpVotes(questionIds: number[], deltas: number[]): Promise<Map<number, number>> {
+    const rows = await this.batchStmts.bump.all(questionIds, deltas);
+    return new Map(rows.map((r) => [r.id, r.votes]));
   }
 
   async voteTarget(questionId: number): Promise<VoteTarget | undefined> {

@@ -4,7 +4,7 @@ import type { ModerationAction, QuestionChannel, QuestionStatus, Role } from '..
 import type { ModerateBody, SubmitQuestionBody, TakenQuestionBody } from '../../../shared/schemas/requests';
 import type { DbPort } from '../../db/port';
 import type { GroupCommit } from '../../db/group-commit';
-import { requireParticipant, requireStaff, SYSTEM, type Actor } from '../actor';
+import { requireParticipant, requireStaff, SYSTEM, type Actor, type ParticipantActor } from '../actor';
 import { distinctAgencies } from '../agencies';
 import { recordAudit } from '../audit/audit.repo';
 import { nowIso } from '../clock';
@@ -16,7 +16,8 @@ import type { SessionRow } from '../sessions/sessions.repo';
 import type { SessionsService } from '../sessions/sessions.service';
 import { likelyDuplicates, looksAbusive } from './moderation-aids';
 import { isPublicStatus, toQuestionView, type Audience } from './question-view';
-import { QuestionsRepo, type QuestionRow, type QuestionWithAuthor } from './questions.repo';
+import { QuestionsRepo, type QuestionRow, type QuestionWithAuthor, type VoteTarget } from './questions.repo';
+import { PgVoteBatch } from './vote-batch';
 import { generateTrackingCode } from './tracking-code';
 import { SnapshotCache } from './snapshots';
 import { VoteSurgeDetector } from './vote-surge';
@@ -96,6 +97,8 @@ export class QuestionsService {
   readonly snapshots: SnapshotCache;
   private readonly questionLimiter: RateLimiter;
   private readonly voteLimiter: RateLimiter;
+  /** PostgreSQL: votes as one set-based batch per node at a time; null on SQLite (the group commit). */
+  private readonly pgVotes: PgVoteBatch | null;
   private readonly shared: Pick<SharedLimits, 'votes' | 'questions'> | null;
   /** Per session: what post-moderation publishes directly (see submit). */
   private readonly publishLimiter: RateLimiter;
@@ -112,6 +115,14 @@ export class QuestionsService {
     private readonly surge = new VoteSurgeDetector(),
   ) {
     this.repo = new QuestionsRepo(port);
+    this.pgVotes =
+      port.dialect === 'pg'
+        ? new PgVoteBatch(port, this.repo, {
+            check: (voter, target, add) => this.checkVote(voter, target, add),
+            counted: (sessionId, questionId, votes) => this.events.emit('votes:changed', { sessionId, questionId, votes }),
+            added: (sessionId, questionId, participantId) => this.voteAdded(sessionId, questionId, participantId),
+          })
+        : null;
     this.opinions = new OpinionsRepo(port);
     this.units = new UnitsRepo(port);
     this.snapshots = new SnapshotCache(events);
@@ -445,13 +456,24 @@ export class QuestionsService {
 
   /** Votes resolve once committed; HTTP and sockets take this one path. */
   vote(actor: Actor, questionId: number): Promise<VoteResult> {
-    if (this.shared) return this.sharedFirst(this.shared.votes, actor, 'votes', () => this.groupCommit.run(() => this.castVote(actor, questionId, true)));
-    return this.groupCommit.run(() => this.castVote(actor, questionId, true));
+    return this.castOrRefuse(actor, questionId, true);
   }
 
   unvote(actor: Actor, questionId: number): Promise<VoteResult> {
-    if (this.shared) return this.sharedFirst(this.shared.votes, actor, 'votes', () => this.groupCommit.run(() => this.castVote(actor, questionId, false)));
-    return this.groupCommit.run(() => this.castVote(actor, questionId, false));
+    return this.castOrRefuse(actor, questionId, false);
+  }
+
+  private castOrRefuse(actor: Actor, questionId: number, add: boolean): Promise<VoteResult> {
+    const cast = (): Promise<VoteResult> => {
+      if (!this.pgVotes) return this.groupCommit.run(() => this.castVote(actor, questionId, add));
+      return this.pgVotes.cast(this.voter(actor), questionId, add);
+    };
+    return this.shared ? this.sharedFirst(this.shared.votes, actor, 'votes', cast) : cast();
+  }
+
+  /** Resolves once the votes asked for so far are answered (a shutdown waits for them). */
+  flushVotes(): Promise<void> {
+    return this.pgVotes?.flush() ?? Promise.resolve();
   }
 
   /**
@@ -466,12 +488,27 @@ export class QuestionsService {
     return act();
   }
 
-  private async castVote(actor: Actor, questionId: number, add: boolean): Promise<VoteResult> {
+  private voter(actor: Actor): ParticipantActor {
     if (actor.kind !== 'participant') {
       throw new DomainError(actor.kind === 'anonymous' ? 'UNAUTHORIZED' : 'FORBIDDEN', 'only participants vote');
     }
-    this.notBanned(actor.participantId);
+    return actor;
+  }
+
+  private async castVote(actor: Actor, questionId: number, add: boolean): Promise<VoteResult> {
+    const voter = this.voter(actor);
     const target = await this.repo.voteTarget(questionId);
+    this.checkVote(voter, target, add);
+    // The batch already gives this action its own savepoint: no transaction of its own.
+    const votes = add ? await this.repo.addVote(questionId, voter.participantId) : await this.repo.removeVote(questionId, voter.participantId);
+    this.events.emit('votes:changed', { sessionId: target.sessionId, questionId, votes });
+    if (add) this.voteAdded(target.sessionId, questionId, voter.participantId);
+    return { questionId, votes };
+  }
+
+  /** Whether this person may cast (or take back) this vote now; throws the reason if not. */
+  private checkVote(actor: ParticipantActor, target: VoteTarget | undefined, add: boolean): asserts target is VoteTarget {
+    this.notBanned(actor.participantId);
     if (!target) throw new DomainError('QUESTION_NOT_FOUND');
     if (target.sessionId !== actor.sessionId) throw new DomainError('WRONG_SESSION', 'this question belongs to another session');
     const own = target.participantId === actor.participantId;
@@ -484,14 +521,13 @@ export class QuestionsService {
       throw new DomainError('ILLEGAL_QUESTION_STATE', `a ${target.status} question takes no votes`);
     }
     this.voteLimiter.take(actor.participantId, 'votes');
-    // The batch already gives this action its own savepoint: no transaction of its own.
-    const votes = add ? await this.repo.addVote(questionId, actor.participantId) : await this.repo.removeVote(questionId, actor.participantId);
-    this.events.emit('votes:changed', { sessionId: target.sessionId, questionId, votes });
-    if (add && this.registry.isNew(actor.participantId)) {
-      const surge = this.surge.newVoterVoted(target.sessionId, questionId, actor.participantId);
-      if (surge) this.events.emit('votes:surge', surge);
-    }
-    return { questionId, votes };
+  }
+
+  /** A vote really added: many from participants who just joined is a signal for the moderators. */
+  private voteAdded(sessionId: number, questionId: number, participantId: number): void {
+    if (!this.registry.isNew(participantId)) return;
+    const surge = this.surge.newVoterVoted(sessionId, questionId, participantId);
+    if (surge) this.events.emit('votes:surge', surge);
   }
 
   async withdraw(actor: Actor, questionId: number): Promise<Question> {
