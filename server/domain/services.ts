@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { GroupCommit } from '../db/group-commit';
-import { sqliteOf, type DbPort } from '../db/port';
+import type { DbPort } from '../db/port';
 import { AuditService } from './audit/audit.service';
 import { AnswersService } from './answers/answers.service';
 import { DomainEvents } from './events';
@@ -56,7 +56,7 @@ port, async () => {
     return { name: o.orgName, abbreviation: o.orgAbbreviation };
   });
   sessions.useUnits(units);
-  const registry = new ParticipantRegistry(sqliteOf(port));
+  const registry = new ParticipantRegistry(port);
   const questions = new QuestionsService(
     port,
     events,

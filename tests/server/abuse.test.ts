@@ -118,7 +118,9 @@ describe('banning a participant', () => {
     const p = await joinSession(t, s.code);
     await t.app.inject({ method: 'POST', url: `/api/participants/${p.participantId}/ban`, headers: auth(t.adminToken), payload: { reason: 'spam' } });
     const { ParticipantRegistry } = await import('../../server/domain/participants/participant-registry');
-    expect(new ParticipantRegistry(t.db.$client).isBanned(p.participantId)).toBe(true);
+    const restarted = new ParticipantRegistry(t.app.services.port);
+    await restarted.ready;
+    expect(restarted.isBanned(p.participantId)).toBe(true);
   });
 
   it('is for the moderators and admins of the session; a reason is needed; an unknown participant is 404', async () => {

@@ -1,15 +1,15 @@
 import type { EnteredOpinionsData } from '../../../shared/schemas/personal-data';
-import { eq, inArray, sql } from 'drizzle-orm';
-import type { Statement } from 'better-sqlite3';
-import { sqliteOf, type DbPort } from '../../db/port';
-import { opinions, questions } from '../../db/schema';
+import { and, desc, eq, getTableColumns, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { DbPort, DialectSql, Prepared } from '../../db/port';
+import type { opinions, questions } from '../../db/schema';
+import { lockInTx, REGISTER_LOCKS } from './register-locks';
 
 export type OpinionRow = typeof opinions.$inferSelect;
 export type NewOpinionRow = typeof opinions.$inferInsert;
 
 /** The question statuses that make a question an opinion of the register. */
 export const OPINION_QUESTION_STATUSES = ['approved', 'on_stage', 'answered', 'deferred', 'merged'] as const;
-const STATUS_LIST = sql.raw(OPINION_QUESTION_STATUSES.map((s) => `'${s}'`).join(', '));
+const STATUS_LIST = OPINION_QUESTION_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /** A register row with what it reads from its question, participant, field and answers. */
 export interface OpinionJoined extends OpinionRow {
@@ -17,14 +17,15 @@ export interface OpinionJoined extends OpinionRow {
   questionStatus: (typeof questions.$inferSelect)['status'] | null;
   questionText: string | null;
   questionTrackingCode: string | null;
-  anonymous: number | null;
+  /** Boolean from the query builder (0/1 in rows read before issue 13). */
+  anonymous: boolean | number | null;
   participantName: string | null;
   participantLocality: string | null;
   participantLocalityCode: string | null;
   participantGroup: OpinionRow['group'];
   fieldName: string | null;
   /** A live answer or a published written answer exists (session opinions). */
-  hasPublicAnswer: number;
+  hasPublicAnswer: number | boolean;
 }
 
 export interface OpinionFilter {
@@ -50,7 +51,7 @@ const SYNC_ONE = {
   insert: `INSERT INTO opinions (unit_id, session_id, question_id, channel, received_at, field_id)
     SELECT s.unit_id, q.session_id, q.id, q.channel, q.created_at, q.field_id
     FROM questions q JOIN sessions s ON s.id = q.session_id
-    WHERE q.id = ? AND q.status IN (${OPINION_QUESTION_STATUSES.map((st) => `'${st}'`).join(', ')}) AND s.unit_id IS NOT NULL
+    WHERE q.id = ? AND q.status IN (${STATUS_LIST}) AND s.unit_id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.question_id = q.id)`,
   followUp: `UPDATE opinions SET lead_agency = f.agency, agencies = f.supporting_agencies, deadline = f.deadline
     FROM follow_ups f
@@ -62,77 +63,155 @@ const SYNC_ONE = {
   codeTaken: `SELECT 1 AS ok FROM questions WHERE tracking_code = ? UNION ALL SELECT 1 FROM opinions WHERE tracking_code = ? LIMIT 1`,
 };
 
+/** `?` placeholders numbered for PostgreSQL ($1, $2…), in order. */
+const numbered = (text: string): string => {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+};
+
+/**
+ * The same on PostgreSQL. There two transactions may sync one question side
+ * by side (READ COMMITTED: neither sees the other's row in NOT EXISTS); the
+ * unique index on question_id then keeps one opinion, the other insert does
+ * nothing instead of failing.
+ */
+const SYNC_ONE_PG = {
+  insert: `${numbered(SYNC_ONE.insert)}
+    ON CONFLICT (question_id) DO NOTHING`,
+  followUp: numbered(SYNC_ONE.followUp),
+  // The opinion that will repeat is held first, the repeat-links lock taken after it: rows, then that lock, everywhere.
+  merged: `${numbered(SYNC_ONE.merged)}
+    FOR UPDATE OF o`,
+  codeTaken: numbered(SYNC_ONE.codeTaken),
+};
+
+/** The same for every question (the backfill at start, and when units change). */
+const SYNC_ALL = {
+  insert: `INSERT INTO opinions (unit_id, session_id, question_id, channel, received_at, field_id)
+      SELECT s.unit_id, q.session_id, q.id, q.channel, q.created_at, q.field_id
+      FROM questions q JOIN sessions s ON s.id = q.session_id
+      WHERE q.status IN (${STATUS_LIST}) AND s.unit_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.question_id = q.id)`,
+  followUp: `UPDATE opinions SET lead_agency = f.agency, agencies = f.supporting_agencies, deadline = f.deadline
+      FROM follow_ups f
+      WHERE f.question_id = opinions.question_id AND opinions.lead_agency IS NULL AND opinions.deadline IS NULL`,
+  merged: `SELECT o.id AS id, t.id AS target FROM opinions o
+      JOIN questions q ON q.id = o.question_id
+      JOIN opinions t ON t.question_id = q.merged_into_id
+      WHERE q.status = 'merged' AND o.repeat_of_id IS NULL`,
+};
+
+const ENTERED_COUNTS: DialectSql = {
+  sqlite: `SELECT count(*) AS opinions,
+                count(person_name) + 0 AS withName,
+                count(locality) + 0 AS withLocality,
+                count(erased_at) + 0 AS erased
+         FROM opinions WHERE question_id IS NULL`,
+  pg: `SELECT count(*) AS opinions,
+                count(person_name) AS "withName",
+                count(locality) AS "withLocality",
+                count(erased_at) AS erased
+         FROM opinions WHERE question_id IS NULL`,
+};
+
+/** Only if it repeats nothing yet: of two links made at once, the first stands. */
+const SET_REPEAT: DialectSql = {
+  sqlite: 'UPDATE opinions SET repeat_of_id = ? WHERE id = ? AND repeat_of_id IS NULL',
+  pg: 'UPDATE opinions SET repeat_of_id = $1 WHERE id = $2 AND repeat_of_id IS NULL',
+};
+
+interface Stmts {
+  insert: Prepared<[number], unknown>;
+  followUp: Prepared<[number], unknown>;
+  merged: Prepared<[number], { id: number; target: number }>;
+  codeTaken: Prepared<[string, string], { ok: number }>;
+  setRepeat: Prepared<[number, number], unknown>;
+}
+
 export class OpinionsRepo {
   /** Prepared on first use: submissions run them, most other requests never do. */
-  private one?: {
-    insert: Statement<[number]>;
-    followUp: Statement<[number]>;
-    merged: Statement<[number], { id: number; target: number }>;
-    codeTaken: Statement<[string, string], { ok: number }>;
-  };
+  private one?: Stmts;
+  private all?: { insert: Prepared<[], unknown>; followUp: Prepared<[], unknown>; merged: Prepared<[], { id: number; target: number }> };
+  private counts?: Prepared<[], EnteredOpinionsData>;
 
   constructor(private readonly port: DbPort) {}
 
-  private get stmts(): NonNullable<OpinionsRepo['one']> {
-    const c = sqliteOf(this.port);
+  private get stmts(): Stmts {
+    const p = this.port;
     return (this.one ??= {
-      insert: c.prepare(SYNC_ONE.insert),
-      followUp: c.prepare(SYNC_ONE.followUp),
-      merged: c.prepare(SYNC_ONE.merged),
-      codeTaken: c.prepare(SYNC_ONE.codeTaken),
+      insert: p.prepare({ sqlite: SYNC_ONE.insert, pg: SYNC_ONE_PG.insert }),
+      followUp: p.prepare({ sqlite: SYNC_ONE.followUp, pg: SYNC_ONE_PG.followUp }),
+      merged: p.prepare({ sqlite: SYNC_ONE.merged, pg: SYNC_ONE_PG.merged }),
+      codeTaken: p.prepare({ sqlite: SYNC_ONE.codeTaken, pg: SYNC_ONE_PG.codeTaken }),
+      setRepeat: p.prepare(SET_REPEAT),
     });
   }
 
   /** What the register keeps about the people of the opinions the secretariat entered (the admin's personal-data view). */
   async enteredPersonalDataCounts(): Promise<EnteredOpinionsData> {
-    return sqliteOf(this.port)
-      .prepare<[], EnteredOpinionsData>(
-        `SELECT count(*) AS opinions,
-                count(person_name) + 0 AS withName,
-                count(locality) + 0 AS withLocality,
-                count(erased_at) + 0 AS erased
-         FROM opinions WHERE question_id IS NULL`,
-      )
-      .get()!;
+    this.counts ??= this.port.prepare<[], EnteredOpinionsData>(ENTERED_COUNTS);
+    return (await this.counts.get())!;
   }
 
   async byId(id: number): Promise<OpinionRow | undefined> {
-    return this.port.q.select().from(opinions).where(eq(opinions.id, id)).get();
+    const { opinions } = this.port.t;
+    return (await this.port.q.select().from(opinions).where(eq(opinions.id, id)).limit(1))[0];
   }
   async byIds(ids: number[]): Promise<OpinionRow[]> {
     if (ids.length === 0) return [];
-    return this.port.q.select().from(opinions).where(inArray(opinions.id, ids)).all();
+    const { opinions } = this.port.t;
+    return this.port.q.select().from(opinions).where(inArray(opinions.id, ids));
   }
   async byQuestion(questionId: number): Promise<OpinionRow | undefined> {
-    return this.port.q.select().from(opinions).where(eq(opinions.questionId, questionId)).get();
+    const { opinions } = this.port.t;
+    return (await this.port.q.select().from(opinions).where(eq(opinions.questionId, questionId)).limit(1))[0];
   }
   async byTrackingCode(code: string): Promise<OpinionRow | undefined> {
-    return this.port.q.select().from(opinions).where(eq(opinions.trackingCode, code)).get();
+    const { opinions } = this.port.t;
+    return (await this.port.q.select().from(opinions).where(eq(opinions.trackingCode, code)).limit(1))[0];
   }
   /** Taken by a question or an opinion: the two share one space of codes. */
   async trackingCodeTaken(code: string): Promise<boolean> {
-    return this.stmts.codeTaken.get(code, code) !== undefined;
+    return (await this.stmts.codeTaken.get(code, code)) !== undefined;
   }
   async insert(row: NewOpinionRow): Promise<OpinionRow> {
-    return this.port.q.insert(opinions).values(row).returning().get();
+    const { opinions } = this.port.t;
+    return (await this.port.q.insert(opinions).values(row).returning())[0]!;
   }
   async update(id: number, patch: Partial<NewOpinionRow>): Promise<OpinionRow> {
-    return this.port.q.update(opinions).set(patch).where(eq(opinions.id, id)).returning().get();
+    const { opinions } = this.port.t;
+    return (await this.port.q.update(opinions).set(patch).where(eq(opinions.id, id)).returning())[0]!;
   }
   /** The question's field, kept in step with its opinion's (call in the same transaction). */
   async setQuestionField(questionId: number, fieldId: number | null, now: string): Promise<void> {
-    this.port.q.update(questions).set({ fieldId, updatedAt: now }).where(eq(questions.id, questionId)).run();
+    const { questions } = this.port.t;
+    await this.port.q.update(questions).set({ fieldId, updatedAt: now }).where(eq(questions.id, questionId));
   }
   async setFieldOfQuestion(questionId: number, fieldId: number | null, now: string): Promise<void> {
-    this.port.q.update(opinions).set({ fieldId, updatedAt: now }).where(eq(opinions.questionId, questionId)).run();
+    const { opinions } = this.port.t;
+    await this.port.q.update(opinions).set({ fieldId, updatedAt: now }).where(eq(opinions.questionId, questionId));
   }
 
   /** id → repeatOfId of every opinion of a unit that repeats another. */
   async repeatLinks(unitId?: number): Promise<Map<number, number>> {
-    const rows = this.port.q.all<{ id: number; r: number }>(sql`
-      SELECT ${opinions.id} AS id, ${opinions.repeatOfId} AS r FROM ${opinions}
-      WHERE ${opinions.repeatOfId} IS NOT NULL ${unitId === undefined ? sql`` : sql`AND ${opinions.unitId} = ${unitId}`}`);
-    return new Map(rows.map((x) => [x.id, x.r]));
+    const { opinions } = this.port.t;
+    const rows = await this.port.q
+      .select({ id: opinions.id, r: opinions.repeatOfId })
+      .from(opinions)
+      .where(and(isNotNull(opinions.repeatOfId), unitId === undefined ? undefined : eq(opinions.unitId, unitId)));
+    return new Map(rows.map((x) => [x.id, x.r!]));
+  }
+
+  /**
+   * Call inside the transaction, before reading repeat links to make a new
+   * one: whether a link would close a loop is a question about all of them,
+   * which no row lock answers, so on PostgreSQL one such change at a time
+   * (SQLite: one write transaction at a time already). Take it after the
+   * rows the transaction writes are held, and lock no row after it: one
+   * order for all, so that two such transactions cannot wait on each other.
+   */
+  async lockRepeatLinks(): Promise<void> {
+    await lockInTx(this.port, REGISTER_LOCKS.repeatLinks);
   }
 
   /**
@@ -143,41 +222,37 @@ export class OpinionsRepo {
    * post-moderated submissions run it each). Returns how many were made.
    */
   async syncQuestion(questionId: number): Promise<number> {
-    const { insert, followUp, merged } = this.stmts;
-    const made = insert.run(questionId).changes;
-    followUp.run(questionId);
-    const m = merged.get(questionId);
-    if (m && !reaches(await this.repeatLinks(), m.target, m.id)) {
-      this.port.q.update(opinions).set({ repeatOfId: m.target }).where(eq(opinions.id, m.id)).run();
+    const { insert, followUp, merged, setRepeat } = this.stmts;
+    const made = await insert.run(questionId);
+    await followUp.run(questionId);
+    const m = await merged.get(questionId);
+    if (m) {
+      await this.lockRepeatLinks();
+      if (!reaches(await this.repeatLinks(), m.target, m.id)) await setRepeat.run(m.target, m.id);
     }
     return made;
   }
 
   /** The same for every question (the backfill at start, and when units change). */
   async syncQuestions(): Promise<number> {
-    const made = this.port.q.run(sql`
-      INSERT INTO opinions (unit_id, session_id, question_id, channel, received_at, field_id)
-      SELECT s.unit_id, q.session_id, q.id, q.channel, q.created_at, q.field_id
-      FROM questions q JOIN sessions s ON s.id = q.session_id
-      WHERE q.status IN (${STATUS_LIST}) AND s.unit_id IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.question_id = q.id)`).changes;
+    const p = this.port;
+    const all = (this.all ??= {
+      insert: p.prepare({ sqlite: SYNC_ALL.insert, pg: `${SYNC_ALL.insert}\n      ON CONFLICT (question_id) DO NOTHING` }),
+      followUp: p.prepare({ sqlite: SYNC_ALL.followUp, pg: SYNC_ALL.followUp }),
+      merged: p.prepare({ sqlite: SYNC_ALL.merged, pg: `${SYNC_ALL.merged}
+      FOR UPDATE OF o` }),
+    });
+    const made = await all.insert.run();
     // Deferred to written follow-up: the opinion takes its lead agency, supporting ones and deadline, unless set already.
-    this.port.q.run(sql`
-      UPDATE opinions SET lead_agency = f.agency, agencies = f.supporting_agencies, deadline = f.deadline
-      FROM follow_ups f
-      WHERE f.question_id = opinions.question_id AND opinions.lead_agency IS NULL AND opinions.deadline IS NULL`);
+    await all.followUp.run();
     // Merged: the opinion repeats the target's (when it has one and no loop would form).
-    const merged = this.port.q.all<{ id: number; target: number }>(sql`
-      SELECT o.id AS id, t.id AS target FROM opinions o
-      JOIN questions q ON q.id = o.question_id
-      JOIN opinions t ON t.question_id = q.merged_into_id
-      WHERE q.status = 'merged' AND o.repeat_of_id IS NULL`);
+    const merged = await all.merged.all();
     if (merged.length > 0) {
+      await this.lockRepeatLinks();
       const links = await this.repeatLinks();
       for (const m of merged) {
         if (!reaches(links, m.target, m.id)) {
-          this.port.q.update(opinions).set({ repeatOfId: m.target }).where(eq(opinions.id, m.id)).run();
-          links.set(m.id, m.target);
+          if ((await this.stmts.setRepeat.run(m.target, m.id)) > 0) links.set(m.id, m.target);
         }
       }
     }
@@ -186,40 +261,42 @@ export class OpinionsRepo {
 
   /** The register's rows, newest first, with what they read from their question. */
   async list(f: OpinionFilter): Promise<OpinionJoined[]> {
-    const where = [sql`1 = 1`];
-    if (f.fromIso) where.push(sql`o.received_at >= ${f.fromIso}`);
-    if (f.toIso) where.push(sql`o.received_at < ${f.toIso}`);
-    if (f.unitId !== undefined) where.push(sql`o.unit_id = ${f.unitId}`);
-    if (f.sessionId !== undefined) where.push(sql`o.session_id = ${f.sessionId}`);
-    if (f.fieldId !== undefined) where.push(f.fieldId === 0 ? sql`o.field_id IS NULL` : sql`o.field_id = ${f.fieldId}`);
-    if (f.level !== undefined) where.push(sql`o.level = ${f.level}`);
-    if (f.outcome !== undefined) where.push(f.outcome === 'none' ? sql`o.outcome IS NULL` : sql`o.outcome = ${f.outcome}`);
-    if (f.source === 'session') where.push(sql`o.question_id IS NOT NULL`);
-    if (f.source === 'entered') where.push(sql`o.question_id IS NULL`);
-    if (f.ids) where.push(f.ids.length === 0 ? sql`0 = 1` : sql`o.id IN (${sql.join(f.ids.map((i) => sql`${i}`), sql`, `)})`);
-    if (f.sessionScope) {
-      const scope = f.sessionScope.length === 0 ? sql`` : sql` OR o.session_id IN (${sql.join(f.sessionScope.map((i) => sql`${i}`), sql`, `)})`;
-      where.push(sql`(o.session_id IS NULL${scope})`);
-    }
-    return this.port.q.all<OpinionJoined>(sql`
-      SELECT o.id, o.unit_id AS unitId, o.session_id AS sessionId, o.question_id AS questionId, o.channel,
-        o.received_at AS receivedAt, o.text, o.person_name AS personName, o.locality, o.locality_code AS localityCode,
-        o."group" AS "group", o.field_id AS fieldId, o.level, o.lead_agency AS leadAgency, o.agencies, o.deadline,
-        o.outcome, o.outcome_note AS outcomeNote, o.response_ref AS responseRef, o.repeat_of_id AS repeatOfId,
-        o.tracking_code AS trackingCode, o.created_by AS createdBy, o.created_at AS createdAt, o.updated_at AS updatedAt,
-        o.erased_at AS erasedAt,
-        q.number AS questionNumber, q.status AS questionStatus, q.text AS questionText, q.tracking_code AS questionTrackingCode,
-        q.anonymous AS anonymous, p.display_name AS participantName, p.locality AS participantLocality,
-        p.locality_code AS participantLocalityCode, p."group" AS participantGroup, f.name AS fieldName,
-        CASE WHEN q.id IS NULL THEN 0 ELSE EXISTS (
-          SELECT 1 FROM answers a WHERE a.question_id = q.id AND (a.kind = 'live' OR a.published_at IS NOT NULL)
-        ) END AS hasPublicAnswer
-      FROM opinions o
-      LEFT JOIN questions q ON q.id = o.question_id
-      LEFT JOIN participants p ON p.id = q.participant_id
-      LEFT JOIN fields f ON f.id = o.field_id
-      WHERE ${sql.join(where, sql` AND `)}
-      ORDER BY o.received_at DESC, o.id DESC`);
+    const { opinions: o, questions: q, participants: p, fields: fl, answers: a } = this.port.t;
+    const where: (SQL | undefined)[] = [];
+    if (f.fromIso) where.push(sql`${o.receivedAt} >= ${f.fromIso}`);
+    if (f.toIso) where.push(sql`${o.receivedAt} < ${f.toIso}`);
+    if (f.unitId !== undefined) where.push(eq(o.unitId, f.unitId));
+    if (f.sessionId !== undefined) where.push(eq(o.sessionId, f.sessionId));
+    if (f.fieldId !== undefined) where.push(f.fieldId === 0 ? isNull(o.fieldId) : eq(o.fieldId, f.fieldId));
+    if (f.level !== undefined) where.push(sql`${o.level} = ${f.level}`);
+    if (f.outcome !== undefined) where.push(f.outcome === 'none' ? isNull(o.outcome) : sql`${o.outcome} = ${f.outcome}`);
+    if (f.source === 'session') where.push(isNotNull(o.questionId));
+    if (f.source === 'entered') where.push(isNull(o.questionId));
+    if (f.ids) where.push(f.ids.length === 0 ? sql`1 = 0` : inArray(o.id, f.ids));
+    if (f.sessionScope) where.push(f.sessionScope.length === 0 ? isNull(o.sessionId) : or(isNull(o.sessionId), inArray(o.sessionId, f.sessionScope)));
+    return this.port.q
+      .select({
+        ...getTableColumns(o),
+        questionNumber: q.number,
+        questionStatus: q.status,
+        questionText: q.text,
+        questionTrackingCode: q.trackingCode,
+        anonymous: q.anonymous,
+        participantName: p.displayName,
+        participantLocality: p.locality,
+        participantLocalityCode: p.localityCode,
+        participantGroup: p.group,
+        fieldName: fl.name,
+        // 0/1 on SQLite, a boolean on PostgreSQL.
+        hasPublicAnswer: sql<number | boolean>`(${q.id} IS NOT NULL AND EXISTS (
+          SELECT 1 FROM ${a} WHERE ${a.questionId} = ${q.id} AND (${a.kind} = 'live' OR ${a.publishedAt} IS NOT NULL)))`,
+      })
+      .from(o)
+      .leftJoin(q, eq(q.id, o.questionId))
+      .leftJoin(p, eq(p.id, q.participantId))
+      .leftJoin(fl, eq(fl.id, o.fieldId))
+      .where(and(...where))
+      .orderBy(desc(o.receivedAt), desc(o.id));
   }
 }
 

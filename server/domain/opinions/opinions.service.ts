@@ -181,21 +181,34 @@ export class OpinionsService {
     if (body.fieldId) await this.units.requireActiveField(body.fieldId);
     const { locality, localityCode } = localities().resolve(body.locality, body.localityCode);
     const row = await this.port.tx(async () => {
-      let trackingCode = generateTrackingCode();
-      while (await this.repo.trackingCodeTaken(trackingCode)) trackingCode = generateTrackingCode();
-      const inserted = await this.repo.insert({
-        unitId: body.unitId,
-        channel: body.channel,
-        receivedAt,
-        text,
-        personName: cleanLineOrNull(body.personName),
-        locality,
-        localityCode,
-        group: body.group ?? null,
-        fieldId: body.fieldId ?? null,
-        trackingCode,
-        createdBy: staff.userId,
-      });
+      let inserted: OpinionRow | undefined;
+      for (let attempt = 1; !inserted; attempt++) {
+        let trackingCode = generateTrackingCode();
+        while (await this.repo.trackingCodeTaken(trackingCode)) trackingCode = generateTrackingCode();
+        const code = trackingCode;
+        try {
+          // A savepoint of its own: on PostgreSQL a failed statement spoils the transaction, the savepoint undoes only it.
+          inserted = await this.port.tx(() =>
+            this.repo.insert({
+              unitId: body.unitId,
+              channel: body.channel,
+              receivedAt,
+              text,
+              personName: cleanLineOrNull(body.personName),
+              locality,
+              localityCode,
+              group: body.group ?? null,
+              fieldId: body.fieldId ?? null,
+              trackingCode: code,
+              createdBy: staff.userId,
+            }),
+          );
+        } catch (err) {
+          // The code was free when checked, then another opinion saved at the same moment took it
+          // (transactions side by side on PostgreSQL): draw another one.
+          if (!this.port.isUniqueViolation(err) || attempt >= 5) throw err;
+        }
+      }
       await recordAudit(this.port, actor, { action: 'opinion.create', entity: 'opinion', entityId: inserted.id, after: inserted });
       return inserted;
     });
@@ -237,17 +250,18 @@ export class OpinionsService {
       if (before.questionId !== null) throw new DomainError('INVALID_PAYLOAD', "a session's opinion keeps its question's text (edit the question)");
       patch.text = cleanMultiline(body.text) || fail('INVALID_PAYLOAD', 'the opinion has no text');
     }
-    if (body.repeatOfId !== undefined && body.repeatOfId !== before.repeatOfId) {
-      if (body.repeatOfId !== null) {
-        if (body.repeatOfId === id) throw new DomainError('INVALID_PAYLOAD', 'an opinion cannot repeat itself');
-        const target = await this.repo.byId(body.repeatOfId);
-        if (!target) throw new DomainError('INVALID_PAYLOAD', `no opinion ${body.repeatOfId}`);
+    const linkTo = body.repeatOfId !== undefined && body.repeatOfId !== before.repeatOfId ? body.repeatOfId : undefined;
+    if (linkTo !== undefined) {
+      if (linkTo !== null) {
+        if (linkTo === id) throw new DomainError('INVALID_PAYLOAD', 'an opinion cannot repeat itself');
+        const target = await this.repo.byId(linkTo);
+        if (!target) throw new DomainError('INVALID_PAYLOAD', `no opinion ${linkTo}`);
         if (target.unitId !== before.unitId) throw new DomainError('INVALID_PAYLOAD', 'a repeat points to an opinion of the same unit');
-        if (reaches(await this.repo.repeatLinks(before.unitId), body.repeatOfId, id)) {
+        if (reaches(await this.repo.repeatLinks(before.unitId), linkTo, id)) {
           throw new DomainError('INVALID_PAYLOAD', 'that would make a loop of repeats');
         }
       }
-      patch.repeatOfId = body.repeatOfId;
+      patch.repeatOfId = linkTo;
     }
     if (Object.keys(patch).length === 0) return this.one(id);
     const now = nowIso();
@@ -257,6 +271,14 @@ export class OpinionsService {
         await this.repo.setQuestionField(before.questionId, patch.fieldId ?? null, now);
       }
       await recordAudit(this.port, actor, { action: 'opinion.update', entity: 'opinion', entityId: id, sessionId: before.sessionId, before, after });
+      if (linkTo !== undefined && linkTo !== null) {
+        // Checked again under the lock, last (rows first, then the lock): a link made meanwhile by
+        // another transaction may close a loop now; refusing undoes the whole update.
+        await this.repo.lockRepeatLinks();
+        if (reaches(await this.repo.repeatLinks(before.unitId), linkTo, id)) {
+          throw new DomainError('INVALID_PAYLOAD', 'that would make a loop of repeats');
+        }
+      }
     });
     if (before.questionId !== null && before.sessionId !== null && patch.fieldId !== undefined && patch.fieldId !== before.fieldId) {
       this.events.emit('question:changed', { sessionId: before.sessionId, questionId: before.questionId, created: false });

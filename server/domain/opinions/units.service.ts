@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/audit.repo';
 import { nowIso } from '../clock';
 import { DomainError, fail } from '../errors';
 import { placeNameFrom } from '../reports/place-name';
+import { lockInTx, REGISTER_LOCKS } from './register-locks';
 import { UnitsRepo, type FieldRow, type UnitRow } from './units.repo';
 
 export const toUnit = (u: UnitRow): Unit => ({
@@ -73,6 +74,8 @@ export class UnitsService {
    */
   async ensureDefault(): Promise<UnitRow> {
     return this.port.tx(async () => {
+      // Nodes starting together on PostgreSQL: one makes the unit, the others find it.
+      await lockInTx(this.port, REGISTER_LOCKS.defaultUnit);
       let unit = await this.repo.first();
       if (!unit) {
         // The settings are read from the database: an await that may stay inside the transaction.
@@ -147,15 +150,17 @@ export class UnitsService {
     requireStaff(actor, ['admin']);
     const name = required(body.name, 'name');
     if (await this.repo.fieldByName(name)) throw new DomainError('CONFLICT', `a field named ${name} exists`);
-    const row = await this.port.tx(async () => {
-      const inserted = await this.repo.insertField({
-        name,
-        keywords: keywordList(body.keywords ?? []),
-        position: body.position ?? (await this.repo.nextFieldPosition()),
-      });
-      await recordAudit(this.port, actor, { action: 'field.create', entity: 'field', entityId: inserted.id, after: inserted });
-      return inserted;
-    });
+    const row = await this.port
+      .tx(async () => {
+        const inserted = await this.repo.insertField({
+          name,
+          keywords: keywordList(body.keywords ?? []),
+          position: body.position ?? (await this.repo.nextFieldPosition()),
+        });
+        await recordAudit(this.port, actor, { action: 'field.create', entity: 'field', entityId: inserted.id, after: inserted });
+        return inserted;
+      })
+      .catch((err: unknown) => this.nameTaken(err, name));
     return toField(row);
   }
 
@@ -173,11 +178,19 @@ export class UnitsService {
     if (body.keywords !== undefined) patch.keywords = keywordList(body.keywords);
     if (body.position !== undefined) patch.position = body.position;
     if (body.active !== undefined) patch.active = body.active;
-    const after = await this.port.tx(async () => {
-      const row = await this.repo.updateField(id, patch);
-      await recordAudit(this.port, actor, { action: 'field.update', entity: 'field', entityId: id, before, after: row });
-      return row;
-    });
+    const after = await this.port
+      .tx(async () => {
+        const row = await this.repo.updateField(id, patch);
+        await recordAudit(this.port, actor, { action: 'field.update', entity: 'field', entityId: id, before, after: row });
+        return row;
+      })
+      .catch((err: unknown) => this.nameTaken(err, patch.name ?? before.name));
     return toField(after);
+  }
+
+  /** The name check above raced another admin's save of the same name: the unique index says so. */
+  private nameTaken(err: unknown, name: string): never {
+    if (this.port.isUniqueViolation(err)) throw new DomainError('CONFLICT', `a field named ${name} exists`);
+    throw err;
   }
 }

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { DbPort } from '../../db/port';
 
 /**
  * What every request of a participant is checked against, in memory so that
@@ -12,11 +12,20 @@ export class ParticipantRegistry {
   private readonly banned = new Set<number>();
   private readonly joinedAt = new Map<number, number>();
   private pruneAt = 0;
+  /**
+   * Settles once the bans in the database are loaded. On SQLite the query
+   * runs within the constructor (only the Set is filled a microtask later);
+   * on PostgreSQL it is one round trip: a start awaits it before serving.
+   */
+  readonly ready: Promise<void>;
 
-  constructor(sqlite: Database.Database) {
-    for (const r of sqlite.prepare('SELECT id FROM participants WHERE banned_at IS NOT NULL').all() as { id: number }[]) {
-      this.banned.add(r.id);
-    }
+  constructor(port: DbPort) {
+    this.ready = this.load(port);
+  }
+
+  private async load(port: DbPort): Promise<void> {
+    const text = 'SELECT id FROM participants WHERE banned_at IS NOT NULL';
+    for (const r of await port.prepare<[], { id: number }>({ sqlite: text, pg: text }).all()) this.banned.add(r.id);
   }
 
   isBanned(participantId: number): boolean {

@@ -1,11 +1,11 @@
 import { OpinionsRepo } from '../opinions/opinions.repo';
 import { ParticipantsRepo } from './participants.repo';
 import type { BanResult, PersonalDataOverview, PersonalDataSummary } from '../../../shared/schemas/personal-data';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { JoinPreview, ParticipantView, Session } from '../../../shared/schemas/entities';
 import type { JoinBody } from '../../../shared/schemas/requests';
 import type { DbPort } from '../../db/port';
-import { participants } from '../../db/schema';
+import type { participants } from '../../db/schema';
 import { requireStaff, type Actor } from '../actor';
 import { recordAudit } from '../audit/audit.repo';
 import { DomainError } from '../errors';
@@ -90,7 +90,13 @@ export class ParticipantsService {
     if (!isJoinable(session.status)) throw new DomainError('SESSION_NOT_JOINABLE', 'this session is not open yet');
     const contact = cleanLineOrNull(body.contact);
     const { locality, localityCode } = localities().resolve(body.locality, body.localityCode);
-    const row = this.port.q
+    // No lock on the session row here, on purpose. On PostgreSQL a status change may commit
+    // between the check above and this join's COMMIT; the join then counts as made just before
+    // it (a transition reads nothing a join writes, so that order explains both). Holding the row
+    // (FOR SHARE) would buy nothing more and could deadlock: a join runs in a group-commit batch
+    // that may already hold question rows (votes), which a close updates after locking the session.
+    const { participants } = this.port.t;
+    const [row] = await this.port.q
       .insert(participants)
       .values({
         sessionId: session.id,
@@ -103,13 +109,13 @@ export class ParticipantsService {
         contactConsentAt: contact ? nowIso() : null,
         venueId: venue?.id ?? null,
       })
-      .returning()
-      .get();
-    return { participant: toParticipantView(row), session: await this.sessions.view(session) };
+      .returning();
+    return { participant: toParticipantView(row!), session: await this.sessions.view(session) };
   }
 
   async byId(id: number): Promise<ParticipantRow | undefined> {
-    return this.port.q.select().from(participants).where(eq(participants.id, id)).get();
+    const { participants } = this.port.t;
+    return (await this.port.q.select().from(participants).where(eq(participants.id, id)).limit(1))[0];
   }
 
   /** Contact details, for the secretariat to reach an asker. Every read is audited. */
@@ -154,13 +160,25 @@ export class ParticipantsService {
     const now = nowIso();
     const rejected: { id: number; previousStatus: QuestionRow['status'] }[] = [];
     let recounted: { questionId: number; votes: number }[] = [];
-    await this.port.tx(async () => {
-      this.port.q.update(participants).set({ bannedAt: now, banReason: why }).where(eq(participants.id, participantId)).run();
+    const { participants, questions } = this.port.t;
+    const banned = await this.port.tx(async () => {
+      // Conditional: of two bans at once (PostgreSQL runs them side by side) one bans, the other finds it done.
+      const mine = await this.port.q
+        .update(participants)
+        .set({ bannedAt: now, banReason: why })
+        .where(and(eq(participants.id, participantId), isNull(participants.bannedAt)))
+        .returning({ id: participants.id });
+      if (mine.length === 0) return false;
       if (!frozen) {
         for (const q of await this.questionsRepo.ofParticipant(participantId)) {
           if (q.status !== 'pending') continue;
-          await this.questionsRepo.update(q.id, { status: 'rejected', rejectReason: 'abusive', pinned: false, updatedAt: now });
-          rejected.push({ id: q.id, previousStatus: q.status });
+          // Only while still pending: a moderator's decision taken meanwhile stands.
+          const moved = await this.port.q
+            .update(questions)
+            .set({ status: 'rejected', rejectReason: 'abusive', pinned: false, updatedAt: now })
+            .where(and(eq(questions.id, q.id), eq(questions.status, 'pending')))
+            .returning({ id: questions.id });
+          if (moved.length > 0) rejected.push({ id: q.id, previousStatus: q.status });
         }
         recounted = await this.questionsRepo.removeAllVotesOf(participantId);
       }
@@ -171,7 +189,13 @@ export class ParticipantsService {
         sessionId: target.sessionId,
         after: { reason: why, rejectedQuestions: rejected.map((q) => q.id), votesRemoved: recounted },
       });
+      return true;
     });
+    if (!banned) {
+      const done = (await this.byId(participantId))!;
+      this.registry.markBanned(participantId);
+      return { participantId, sessionId: done.sessionId, bannedAt: done.bannedAt ?? now, reason: done.banReason ?? '', rejectedQuestions: [], recounted: [] };
+    }
     this.registry.markBanned(participantId);
     this.events.emit('participant:banned', { sessionId: target.sessionId, participantId });
     for (const q of rejected) {
@@ -195,12 +219,12 @@ export class ParticipantsService {
     await this.sessions.requireStaffOf(actor, target.sessionId, ['secretary', 'admin']);
     const now = nowIso();
     const own = await this.questionsRepo.ofParticipant(participantId);
+    const { participants } = this.port.t;
     await this.port.tx(async () => {
-      this.port.q
+      await this.port.q
         .update(participants)
         .set({ displayName: null, locality: null, localityCode: null, group: null, contact: null, contactConsentAt: null, erasedAt: now })
-        .where(eq(participants.id, participantId))
-        .run();
+        .where(eq(participants.id, participantId));
       await this.questionsRepo.makeAnonymous(participantId);
       await recordAudit(this.port, actor, {
         action: 'participant.erase',

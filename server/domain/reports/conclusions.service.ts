@@ -71,6 +71,8 @@ export class ConclusionsService {
     const subject = body.subject == null ? null : clean(body.subject) || null;
     const before = await this.repo.get(sessionId);
     const row = await this.port.tx(async () => {
+      // Again on the row held until COMMIT: an archiving committed since the check above is seen here.
+      if ((await this.repo.sessionStatusHeld(sessionId)) === 'archived') throw new DomainError('ILLEGAL_TRANSITION', 'an archived session is read-only');
       const saved = await this.repo.upsert(sessionId, {
         subject,
         assessment: cleanBlock(body.assessment),

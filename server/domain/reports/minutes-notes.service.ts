@@ -37,6 +37,7 @@ export class MinutesNotesService {
     }
     const after = await this.port.tx(async () => {
       const row = await this.repo.setMinutesNotes(sessionId, { ...patch, updatedAt: nowIso() });
+      if (!row) throw new DomainError('ILLEGAL_TRANSITION', 'an archived session is read-only');
       await recordAudit(this.port, actor, {
         action: 'session.minutes_notes',
         entity: 'session',
