@@ -73,6 +73,8 @@ export async function buildApp({ config, db, logger = false, clock = () => new D
 
   const port = 'afterCommit' in db ? db : portOf(db);
   const services = createServices(port, config, clock, cluster && sharedLimits(cluster.redis, cluster.prefix, config.rateLimit));
+  // No request is served before the bans are known.
+  await services.ready;
   app.decorate('services', services);
   app.decorate('config', config);
   // The realtime plugin flushes it on close, right before the transports go.

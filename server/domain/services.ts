@@ -44,14 +44,10 @@ export function createServices(
     concurrentHashes: config.loginConcurrentHashes ?? 2,
     shared: sharedLimits?.loginFailures,
   });
-  const users = new UsersService(
-port, events, loginGuard.gate);
-  const sessions = new SessionsService(
-port, events);
-  const settings = new SettingsService(
-port, config, events);
-  const units = new UnitsService(
-port, async () => {
+  const users = new UsersService(port, events, loginGuard.gate);
+  const sessions = new SessionsService(port, events);
+  const settings = new SettingsService(port, config, events);
+  const units = new UnitsService(port, async () => {
     const o = await settings.get();
     return { name: o.orgName, abbreviation: o.orgAbbreviation };
   });
@@ -71,38 +67,28 @@ port, async () => {
     registry,
     groupCommit,
   );
-  const participants = new ParticipantsService(
-port, sessions, events, questions.repo, registry, groupCommit);
-  const venues = new VenuesService(
-port, events, sessions);
-  const smsIntake = new SmsIntakeService(
-port, sessions, questions, groupCommit, (config.smsWindowSeconds ?? 300) * 1000);
-  const answers = new AnswersService(
-port, events, questions, sessions);
-  const followUps = new FollowUpsService(
-port, events, sessions);
-  const audit = new AuditService(
-port, sessions);
+  const participants = new ParticipantsService(port, sessions, events, questions.repo, registry, groupCommit);
+  const venues = new VenuesService(port, events, sessions);
+  const smsIntake = new SmsIntakeService(port, sessions, questions, groupCommit, (config.smsWindowSeconds ?? 300) * 1000);
+  const answers = new AnswersService(port, events, questions, sessions);
+  const followUps = new FollowUpsService(port, events, sessions);
+  const audit = new AuditService(port, sessions);
   // A session's documents are issued by its unit; the settings' organisation only when it has none.
-  const reports = new ReportsService(
-port, sessions, questions, async (sessionId) => {
+  const reports = new ReportsService(port, sessions, questions, async (sessionId) => {
     const unitId = (await sessions.row(sessionId)).unitId;
     const unit = unitId === null ? undefined : await units.repo.byId(unitId);
     if (unit) return { name: unit.name, abbreviation: unit.abbreviation, parentName: unit.parentName ?? null, place: unit.place };
     const o = await settings.get();
     return { name: o.orgName, abbreviation: o.orgAbbreviation, parentName: null, place: null };
   });
-  const conclusions = new ConclusionsService(
-port, reports);
-  const opinions = new OpinionsService(
-port, events, sessions, units, reports);
-  const minutesNotes = new MinutesNotesService(
-port, events, sessions);
-  const retention = new RetentionService(
-port, clock);
-  const opinionsReport = new OpinionsReportService(
-port, sessions, clock);
+  const conclusions = new ConclusionsService(port, reports);
+  const opinions = new OpinionsService(port, events, sessions, units, reports);
+  const minutesNotes = new MinutesNotesService(port, events, sessions);
+  const retention = new RetentionService(port, clock);
+  const opinionsReport = new OpinionsReportService(port, sessions, clock);
   return {
+    /** Resolves once what the services load at start (the banned participants) is loaded. */
+    ready: registry.ready,
     sharedLimits,
     port,
     config,
