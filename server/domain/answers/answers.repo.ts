@@ -11,7 +11,7 @@ export class AnswersRepo {
     // SQLite's write transactions run one at a time; PostgreSQL's take the row.
     this.lockCommitmentStmt = port.prepare({
       sqlite: 'SELECT id FROM commitments WHERE id = ?',
-      pg: 'SELECT id FROM commitments WHERE id = $1 FOR UPDATE',
+      pg: 'SELECT id FROM commitments WHERE id = $1 FOR NO KEY UPDATE',
     });
   }
 

@@ -19,7 +19,7 @@ export class FollowUpsRepo {
     // SQLite's write transactions run one at a time; PostgreSQL's take the row.
     this.lockStmt = port.prepare({
       sqlite: 'SELECT id FROM follow_ups WHERE id = ?',
-      pg: 'SELECT id FROM follow_ups WHERE id = $1 FOR UPDATE',
+      pg: 'SELECT id FROM follow_ups WHERE id = $1 FOR NO KEY UPDATE',
     });
   }
 
@@ -67,7 +67,7 @@ export class FollowUpsRepo {
 
   /**
    * The follow-up as it stands now, its row held until the transaction ends
-   * (PostgreSQL: FOR UPDATE): a status move is checked on what it moves from.
+   * (PostgreSQL: FOR NO KEY UPDATE): a status move is checked on what it moves from.
    * Call inside a transaction.
    */
   async lockedById(id: number): Promise<FollowUpJoined | undefined> {

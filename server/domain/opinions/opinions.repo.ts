@@ -81,7 +81,7 @@ const SYNC_ONE_PG = {
   followUp: numbered(SYNC_ONE.followUp),
   // The opinion that will repeat is held first, the repeat-links lock taken after it: rows, then that lock, everywhere.
   merged: `${numbered(SYNC_ONE.merged)}
-    FOR UPDATE OF o`,
+    FOR NO KEY UPDATE OF o`,
   codeTaken: numbered(SYNC_ONE.codeTaken),
 };
 
@@ -240,7 +240,7 @@ export class OpinionsRepo {
       insert: p.prepare({ sqlite: SYNC_ALL.insert, pg: `${SYNC_ALL.insert}\n      ON CONFLICT (question_id) DO NOTHING` }),
       followUp: p.prepare({ sqlite: SYNC_ALL.followUp, pg: SYNC_ALL.followUp }),
       merged: p.prepare({ sqlite: SYNC_ALL.merged, pg: `${SYNC_ALL.merged}
-      FOR UPDATE OF o` }),
+      FOR NO KEY UPDATE OF o` }),
     });
     const made = await all.insert.run();
     // Deferred to written follow-up: the opinion takes its lead agency, supporting ones and deadline, unless set already.

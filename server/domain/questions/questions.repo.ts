@@ -139,7 +139,7 @@ export class QuestionsRepo {
     // SQLite's write transactions are serial already; PostgreSQL's take the row.
     this.lockStmt = port.prepare({
       sqlite: 'SELECT id FROM questions WHERE id = ?',
-      pg: 'SELECT id FROM questions WHERE id = $1 FOR UPDATE',
+      pg: 'SELECT id FROM questions WHERE id = $1 FOR NO KEY UPDATE',
     });
   }
 
@@ -257,7 +257,7 @@ export class QuestionsRepo {
 
   /**
    * The question as it stands now, its row held until the transaction ends
-   * (PostgreSQL: FOR UPDATE; SQLite's write transactions run one at a time).
+   * (PostgreSQL: FOR NO KEY UPDATE; SQLite's write transactions run one at a time).
    * For a read-then-write: the checks made on it stay true until the write.
    * Call inside a transaction.
    */

@@ -45,7 +45,7 @@ export class SessionsRepo {
     });
     this.lockStmt = port.prepare({
       sqlite: 'SELECT id FROM sessions WHERE id = ?',
-      pg: 'SELECT id FROM sessions WHERE id = $1 FOR UPDATE',
+      pg: 'SELECT id FROM sessions WHERE id = $1 FOR NO KEY UPDATE',
     });
     this.codeLockStmt = port.prepare({
       sqlite: 'SELECT ?',

@@ -10,7 +10,7 @@ export class UsersRepo {
   constructor(private readonly port: DbPort) {
     this.lockStmt = port.prepare({
       sqlite: 'SELECT id FROM users WHERE id = ?',
-      pg: 'SELECT id FROM users WHERE id = $1 FOR UPDATE',
+      pg: 'SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE',
     });
   }
   /**
