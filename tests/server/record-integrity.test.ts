@@ -345,10 +345,10 @@ describe('a record that can be trusted', () => {
       const watcherSock = await open(watcher.token);
       const tallies = collect(watcherSock, 'votes:tally');
 
-      // Put an action into the same group-commit batch that makes its COMMIT fail: a
-      // foreign key checked only at COMMIT (deferred) that points at nothing.
-      // SQLite defers its own foreign keys for the transaction; PostgreSQL's are not
-      // deferrable, so there a scratch table has one that is.
+      // Put an action into the vote's batch that makes its COMMIT fail: a foreign key
+      // checked only at COMMIT (deferred) that points at nothing. SQLite defers its own
+      // foreign keys for the transaction; PostgreSQL's are not deferrable, so there a
+      // scratch table has one that is.
       const deferredFk =
         TEST_DB === 'pg'
           ? async () => {
@@ -359,25 +359,44 @@ describe('a record that can be trusted', () => {
               await dbRun(t, 'INSERT INTO votes (question_id, participant_id) VALUES (?, ?)', q.id, 999_999);
             };
       if (TEST_DB === 'pg') await dbRun(t, 'CREATE TABLE commit_fails (participant_id integer REFERENCES participants (id) DEFERRABLE INITIALLY DEFERRED)');
-      type Batcher = { flush: () => void; queue: { run: () => unknown; done: () => void }[] };
-      const gc = t.app.groupCommit as unknown as Batcher;
-      const flush = gc.flush;
       let armed = true;
-      gc.flush = function (this: Batcher) {
-        if (armed && this.queue.length > 0) {
-          armed = false;
-          this.queue.push({
-            run: deferredFk,
-            done: () => undefined,
-          });
-        }
-        return flush.call(this);
-      };
+      let disarm: () => void;
+      // Votes ride the group commit, or, where the questions service has one (PostgreSQL),
+      // their own vote batch: the action goes into whichever carries this vote.
+      type VoteBatch = { apply: (items: unknown[]) => Promise<unknown> };
+      const voteBatch = (t.app.services.questions as unknown as { pgVotes?: VoteBatch | null }).pgVotes;
+      if (voteBatch) {
+        const apply = voteBatch.apply;
+        voteBatch.apply = async function (this: VoteBatch, items: unknown[]) {
+          const results = await apply.call(this, items);
+          if (armed) {
+            armed = false;
+            await deferredFk();
+          }
+          return results;
+        };
+        disarm = () => (voteBatch.apply = apply);
+      } else {
+        type Batcher = { flush: () => void; queue: { run: () => unknown; done: () => void }[] };
+        const gc = t.app.groupCommit as unknown as Batcher;
+        const flush = gc.flush;
+        gc.flush = function (this: Batcher) {
+          if (armed && this.queue.length > 0) {
+            armed = false;
+            this.queue.push({
+              run: deferredFk,
+              done: () => undefined,
+            });
+          }
+          return flush.call(this);
+        };
+        disarm = () => (gc.flush = flush);
+      }
       let ack;
       try {
         ack = await ask(voterSock, 'question:vote', { questionId: q.id });
       } finally {
-        gc.flush = flush;
+        disarm();
         if (TEST_DB === 'pg') await dbRun(t, 'DROP TABLE commit_fails');
       }
       expect(armed).toBe(false);
