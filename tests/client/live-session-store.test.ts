@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Socket } from 'socket.io-client';
-import { createSession, createTestApp, joinSession, type TestApp } from '../helpers/app';
+import { createSession, createTestApp, dbRow, dbRows, dbRun, joinSession, type TestApp } from '../helpers/app';
 import { ask, eventually, openSocket, type ClientSocket } from '../helpers/sockets';
 import type { Session } from '../../shared/schemas/entities';
 import { GAP_WAIT_MS } from '../../shared/constants';
@@ -124,7 +124,7 @@ describe('the LiveSession store against a real server', () => {
     expect(store.myVotes.has(q.id)).toBe(true);
     await voting;
     expect(store.question(q.id)?.votes).toBe(2);
-    const row = t.db.$client.prepare('select votes from questions where id = ?').get(q.id) as { votes: number };
+    const row = (await dbRow(t, 'select votes from questions where id = ?', q.id)) as { votes: number };
     expect(row.votes).toBe(2);
 
     await store.toggleVote(q.id);
@@ -136,7 +136,7 @@ describe('the LiveSession store against a real server', () => {
     const q = await submitByOther('Câu hỏi sẽ bị rút lại');
     await eventually(() => store.question(q.id), 3000, 'question');
     // Withdrawn by its author in the database behind the store's back: the vote is refused.
-    t.db.$client.prepare("update questions set status = 'withdrawn' where id = ?").run(q.id);
+    await dbRun(t, "update questions set status = 'withdrawn' where id = ?", q.id);
     await expect(store.toggleVote(q.id)).rejects.toMatchObject({ code: 'QUESTION_NOT_FOUND' });
     expect(store.myVotes.has(q.id)).toBe(false);
     expect(store.question(q.id)?.votes).toBe(0);
@@ -151,9 +151,7 @@ describe('the LiveSession store against a real server', () => {
     await eventually(() => store.question(lost.id) && store.question(next.id), 3000, 'resync after the gap');
     // The store now holds exactly what the database says is public.
     const publicIds = (
-      t.db.$client
-        .prepare("select id from questions where session_id = ? and status in ('approved','on_stage','answered','deferred') order by id")
-        .all(session.id) as { id: number }[]
+      (await dbRows(t, "select id from questions where session_id = ? and status in ('approved','on_stage','answered','deferred') order by id", session.id)) as { id: number }[]
     ).map((r) => r.id);
     expect(store.questions.map((q) => q.id).sort((a, b) => a - b)).toEqual(publicIds);
   });
@@ -255,10 +253,10 @@ describe('the LiveSession store against a real server', () => {
     await store.toggleVote(q.id); // no throw: kept for later
     expect(store.myVotes.has(q.id)).toBe(true);
     expect(store.question(q.id)?.votes).toBe(1);
-    const votes = () => (t.db.$client.prepare('select count(*) n from votes where question_id = ?').get(q.id) as { n: number }).n;
-    expect(votes()).toBe(0);
+    const votes = async () => (await dbRow<{ n: number }>(t, 'select count(*) n from votes where question_id = ?', q.id))!.n;
+    expect(await votes()).toBe(0);
     await eventually(() => store.connection === 'connected', 5000, 'reconnected');
-    await eventually(() => votes() === 1, 5000, 'the vote reached the database');
+    await eventually(async () => (await votes()) === 1, 5000, 'the vote reached the database');
     await eventually(() => store.question(q.id)?.votes === 1 && store.myVotes.has(q.id), 3000, 'still shown as cast');
   });
 

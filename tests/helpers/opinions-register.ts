@@ -1,5 +1,5 @@
 import type { Question, Session } from '../../shared/schemas/entities';
-import { auth, createSession, createStaff, joinSession, setStatus, type TestApp } from './app';
+import { auth, createSession, createStaff, dbRow, dbRows, dbRun, joinSession, setStatus, type TestApp } from './app';
 
 /**
  * The opinions register of issue 15 as a clerk would have it after two
@@ -46,7 +46,6 @@ export const vn = (local: string): string => new Date(`${local.replace(' ', 'T')
 
 export async function runRegister(t: TestApp): Promise<RegisterFixture> {
   const app = t.app;
-  const db = t.db.$client;
   const sec = await createStaff(t, 'secretary');
   const mod = await createStaff(t, 'moderator');
   const leader = await createStaff(t, 'leader');
@@ -58,7 +57,7 @@ export async function runRegister(t: TestApp): Promise<RegisterFixture> {
   };
   const a = await unit({ name: 'ỦY BAN NHÂN DÂN TỈNH TUYÊN QUANG', abbreviation: 'UBND', level: 'province', place: 'Tuyên Quang' });
   const b = await unit({ name: 'ỦY BAN NHÂN DÂN XÃ HÒA BÌNH', abbreviation: 'UBND', level: 'commune', place: 'Hòa Bình', parentName: 'TỈNH TUYÊN QUANG' });
-  const fields = Object.fromEntries((db.prepare('SELECT id, name FROM fields').all() as { id: number; name: string }[]).map((f) => [f.name, f.id]));
+  const fields = Object.fromEntries((await dbRows<{ id: number; name: string }>(t, 'SELECT id, name FROM fields')).map((f) => [f.name, f.id]));
 
   const moderate = async (id: number, body: Record<string, unknown>) =>
     check(await app.inject({ method: 'POST', url: `/api/questions/${id}/moderate`, headers: auth(mod.token), payload: body }), `moderate ${String(body.action)}`);
@@ -115,7 +114,7 @@ export async function runRegister(t: TestApp): Promise<RegisterFixture> {
   await moderate(spam.id, { action: 'reject', reason: 'off_topic' });
   await setStatus(t, d1.s.id, 'closed');
   await answer(fees.id, { kind: 'written', text: 'Học phí giữ nguyên như năm học trước.' });
-  const feesFollowUp = (db.prepare('SELECT id FROM follow_ups WHERE question_id = ?').get(fees.id) as { id: number }).id;
+  const feesFollowUp = (await dbRow<{ id: number }>(t, 'SELECT id FROM follow_ups WHERE question_id = ?', fees.id))!.id;
   check(await app.inject({ method: 'POST', url: `/api/followups/${feesFollowUp}/publish`, headers: auth(sec.token) }), 'publish');
 
   // ---- S2: youth again, province, 15 September: the returning audience
@@ -136,28 +135,30 @@ export async function runRegister(t: TestApp): Promise<RegisterFixture> {
   // ---- the dates as they were, and the units
   // The sessions happened in August and September: their clock times as they were.
   const dated = (s: Session, held: string, closed: string) =>
-    db.prepare(`UPDATE sessions SET starts_at = ?, started_at = ?, closed_at = ? WHERE id = ?`).run(vn(held), vn(held), vn(closed), s.id);
-  dated(d1.s, '2026-08-12 08:00', '2026-08-12 11:30');
-  dated(d2.s, '2026-09-15 08:00', '2026-09-15 11:00');
-  dated(d3.s, '2026-09-20 14:00', '2026-09-20 16:30');
-  const at = (qid: number, when: string) => {
-    db.prepare(`UPDATE questions SET created_at = ?, answered_at = CASE WHEN answered_at IS NULL THEN NULL ELSE ? END WHERE id = ?`).run(vn(when), vn(when), qid);
-    db.prepare(`UPDATE answers SET created_at = ? WHERE question_id = ? AND kind = 'live'`).run(vn(when), qid);
+    dbRun(t, `UPDATE sessions SET starts_at = ?, started_at = ?, closed_at = ? WHERE id = ?`, vn(held), vn(held), vn(closed), s.id);
+  await dated(d1.s, '2026-08-12 08:00', '2026-08-12 11:30');
+  await dated(d2.s, '2026-09-15 08:00', '2026-09-15 11:00');
+  await dated(d3.s, '2026-09-20 14:00', '2026-09-20 16:30');
+  const at = async (qid: number, when: string) => {
+    await dbRun(t, `UPDATE questions SET created_at = ?, answered_at = CASE WHEN answered_at IS NULL THEN NULL ELSE ? END WHERE id = ?`, vn(when), vn(when), qid);
+    await dbRun(t, `UPDATE answers SET created_at = ? WHERE question_id = ? AND kind = 'live'`, vn(when), qid);
   };
-  for (const q of [road, fees, roadAgain, clinic, spam]) at(q.id, '2026-08-12 09:00');
-  for (const q of [jobs, power]) at(q.id, '2026-09-15 09:00');
-  at(canal.id, '2026-09-20 15:00');
-  db.prepare(`UPDATE answers SET created_at = ?, published_at = ? WHERE question_id = ? AND kind = 'written'`).run(vn('2026-09-10 10:00'), vn('2026-09-10 10:00'), fees.id);
-  db.prepare(`UPDATE follow_ups SET published_at = ? WHERE question_id = ?`).run(vn('2026-09-10 10:00'), fees.id);
+  for (const q of [road, fees, roadAgain, clinic, spam]) await at(q.id, '2026-08-12 09:00');
+  for (const q of [jobs, power]) await at(q.id, '2026-09-15 09:00');
+  await at(canal.id, '2026-09-20 15:00');
+  await dbRun(t, `UPDATE answers SET created_at = ?, published_at = ? WHERE question_id = ? AND kind = 'written'`, vn('2026-09-10 10:00'), vn('2026-09-10 10:00'), fees.id);
+  await dbRun(t, `UPDATE follow_ups SET published_at = ? WHERE question_id = ?`, vn('2026-09-10 10:00'), fees.id);
 
   // ---- the register's rows: the register made one per approved-or-later question (dated here as asked), the others are entered
-  const questionOpinion = (q: Question, unitId: number, s: Session, received: string): number => {
-    const row = db.prepare('SELECT id, unit_id AS unitId, session_id AS sessionId FROM opinions WHERE question_id = ?').get(q.id) as
-      | { id: number; unitId: number; sessionId: number }
-      | undefined;
+  const questionOpinion = async (q: Question, unitId: number, s: Session, received: string): Promise<number> => {
+    const row = await dbRow<{ id: number; unitId: number; sessionId: number }>(
+      t,
+      'SELECT id, unit_id AS "unitId", session_id AS "sessionId" FROM opinions WHERE question_id = ?',
+      q.id,
+    );
     if (!row || row.unitId !== unitId || row.sessionId !== s.id) throw new Error(`the register has no row for question ${q.id} of session ${s.id}`);
-    db.prepare(`UPDATE opinions SET received_at = ?, created_at = ? WHERE id = ?`).run(vn(received), vn(received), row.id);
-    db.prepare(`UPDATE audit_log SET at = ? WHERE entity = 'opinion' AND entity_id = ?`).run(vn(received), row.id);
+    await dbRun(t, `UPDATE opinions SET received_at = ?, created_at = ? WHERE id = ?`, vn(received), vn(received), row.id);
+    await dbRun(t, `UPDATE audit_log SET at = ? WHERE entity = 'opinion' AND entity_id = ?`, vn(received), row.id);
     return row.id;
   };
   const entered = async (channel: string, received: string, text: string, personName: string | null, locality: string | null): Promise<number> => {
@@ -169,33 +170,33 @@ export async function runRegister(t: TestApp): Promise<RegisterFixture> {
     });
     check(res, 'enter an opinion');
     const id: number = res.json().id;
-    db.prepare(`UPDATE audit_log SET at = ? WHERE entity = 'opinion' AND entity_id = ?`).run(vn(received), id);
+    await dbRun(t, `UPDATE audit_log SET at = ? WHERE entity = 'opinion' AND entity_id = ?`, vn(received), id);
     return id;
   };
   const o = {
-    road: questionOpinion(road, a, d1.s, '2026-08-12 09:00'),
-    fees: questionOpinion(fees, a, d1.s, '2026-08-12 09:00'),
-    roadAgain: questionOpinion(roadAgain, a, d1.s, '2026-08-12 09:00'),
-    clinic: questionOpinion(clinic, a, d1.s, '2026-08-12 09:00'),
-    jobs: questionOpinion(jobs, a, d2.s, '2026-09-15 09:00'),
-    power: questionOpinion(power, a, d2.s, '2026-09-15 09:00'),
-    canal: questionOpinion(canal, b, d3.s, '2026-09-20 15:00'),
+    road: await questionOpinion(road, a, d1.s, '2026-08-12 09:00'),
+    fees: await questionOpinion(fees, a, d1.s, '2026-08-12 09:00'),
+    roadAgain: await questionOpinion(roadAgain, a, d1.s, '2026-08-12 09:00'),
+    clinic: await questionOpinion(clinic, a, d1.s, '2026-08-12 09:00'),
+    jobs: await questionOpinion(jobs, a, d2.s, '2026-09-15 09:00'),
+    power: await questionOpinion(power, a, d2.s, '2026-09-15 09:00'),
+    canal: await questionOpinion(canal, b, d3.s, '2026-09-20 15:00'),
     reception: await entered('reception', '2026-08-20 09:00', 'Đề nghị cấp giấy chứng nhận quyền sử dụng đất cho hộ gia đình.', 'Hoàng Văn Nam', 'Xã Kim Phú'),
     letterRepeat: await entered('letter', '2026-09-03 10:00', 'Nhắc lại đề nghị cấp sổ đỏ cho các hộ xã Kim Phú.', 'Hoàng Văn Nam', 'Xã Kim Phú'),
     julyLetter: await entered('letter', '2026-07-20 10:00', 'Đề nghị sửa cầu treo thôn Nà Héc.', 'Lý Thị Hoa', 'Xã Thái Long'),
     julyReception: await entered('reception', '2026-07-05 09:00', 'Đề nghị hỗ trợ giống cây trồng sau lũ.', null, null),
   };
   // A question rejected is no opinion.
-  if (db.prepare('SELECT 1 FROM opinions WHERE question_id = ?').get(spam.id)) throw new Error('a rejected question is in the register');
+  if (await dbRow(t, 'SELECT 1 FROM opinions WHERE question_id = ?', spam.id)) throw new Error('a rejected question is in the register');
 
   /** The register's PATCH (issue 15a), as the clerk made it on the day `when`: its audit entry is dated so. */
   const classify = async (id: number, patch: Record<string, unknown>, when: string) => {
     const body = { ...patch, ...(typeof patch.agencies === 'string' && { agencies: JSON.parse(patch.agencies) as string[] }) };
     const res = await app.inject({ method: 'PATCH', url: `/api/opinions/${id}`, headers: auth(sec.token), payload: body });
     check(res, `classify ${id}`);
-    const last = db.prepare(`SELECT MAX(id) AS id FROM audit_log WHERE entity = 'opinion' AND entity_id = ?`).get(id) as { id: number };
-    db.prepare(`UPDATE audit_log SET at = ? WHERE id = ?`).run(vn(when), last.id);
-    db.prepare(`UPDATE opinions SET updated_at = ? WHERE id = ?`).run(vn(when), id);
+    const last = (await dbRow<{ id: number }>(t, `SELECT MAX(id) AS id FROM audit_log WHERE entity = 'opinion' AND entity_id = ?`, id))!;
+    await dbRun(t, `UPDATE audit_log SET at = ? WHERE id = ?`, vn(when), last.id);
+    await dbRun(t, `UPDATE opinions SET updated_at = ? WHERE id = ?`, vn(when), id);
   };
   const F = (name: string) => fields[name]!;
   await classify(o.road, { fieldId: F('Giao thông, xây dựng, thủy lợi'), level: 'province', leadAgency: 'Sở Xây dựng', deadline: '2026-12-31', outcome: 'in_progress' }, '2026-08-13 09:00');

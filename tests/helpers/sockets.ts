@@ -41,11 +41,11 @@ export function collect<E extends keyof ServerToClientEvents>(socket: ClientSock
   return seen;
 }
 
-/** Waits until `check` passes (polling), or fails after `ms`. */
-export async function eventually<T>(check: () => T | undefined | false, ms = 3000, what = 'condition'): Promise<T> {
+/** Waits until `check` passes (polling; an async check, such as a look at the database, is awaited), or fails after `ms`. */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, ms = 3000, what = 'condition'): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));

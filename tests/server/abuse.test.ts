@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/schemas/entities';
-import { auth, createSession, createStaff, createTestApp, errorCode, joinSession, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, dbRow, errorCode, joinSession, type TestApp } from '../helpers/app';
 import { ask, collect, eventually, openSocket, sleep, type ClientSocket } from '../helpers/sockets';
 
 /**
@@ -34,7 +34,7 @@ describe('joins per address', () => {
       expect(statuses[200]! + statuses[429]!).toBe(700);
       expect(statuses[200]).toBeGreaterThanOrEqual(300);
       expect(statuses[200]).toBeLessThanOrEqual(330);
-      const stored = (t.db.$client.prepare('select count(*) n from participants').get() as { n: number }).n;
+      const stored = ((await dbRow(t, 'select count(*) n from participants')) as { n: number }).n;
       expect(stored).toBe(300 + statuses[200]!);
       // Another address is not affected (a direct client: the socket address is what counts).
       const other = await t.app.inject({ method: 'POST', url: '/api/join', payload: { code: s.code }, remoteAddress: '10.1.2.3' });
@@ -101,17 +101,17 @@ describe('banning a participant', () => {
     expect(ban.json()).toMatchObject({ participantId: stuffer.participantId, rejectedQuestions: [pending.ok && pending.data.id], recounted: [{ questionId: q.id, votes: 3 }] });
 
     // The count, and every phone's tally, without its vote.
-    expect((t.db.$client.prepare('select votes from questions where id = ?').get(q.id) as { votes: number }).votes).toBe(3);
+    expect(((await dbRow(t, 'select votes from questions where id = ?', q.id)) as { votes: number }).votes).toBe(3);
     await eventually(() => tallies.every((seen) => last(seen) === 3), 3000, 'every phone at 3 votes');
     expect(await dropped).toBe('io server disconnect');
     // Its pending question is rejected; its token is refused over HTTP and sockets, with a stable code.
-    expect((t.db.$client.prepare('select status, reject_reason from questions where id = ?').get(pending.ok && pending.data.id))).toEqual({ status: 'rejected', reject_reason: 'abusive' });
+    expect(await dbRow(t, 'select status, reject_reason from questions where id = ?', pending.ok && pending.data.id)).toEqual({ status: 'rejected', reject_reason: 'abusive' });
     const again = await t.app.inject({ method: 'POST', url: `/api/questions/${q.id}/vote`, headers: auth(stuffer.token) });
     expect([again.statusCode, errorCode(again)]).toEqual([403, 'PARTICIPANT_BANNED']);
     const list = await t.app.inject({ url: `/api/sessions/${s.id}/questions`, headers: auth(stuffer.token) });
     expect(errorCode(list)).toBe('PARTICIPANT_BANNED');
     await expect(openSocket(t.url, stuffer.token)).rejects.toThrow('PARTICIPANT_BANNED');
-    expect((t.db.$client.prepare('select votes from questions where id = ?').get(q.id) as { votes: number }).votes).toBe(3);
+    expect(((await dbRow(t, 'select votes from questions where id = ?', q.id)) as { votes: number }).votes).toBe(3);
   });
 
   it('keeps a ban across a restart of the process (it is in the database)', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question } from '../../shared/schemas/entities';
-import { auth, createSession, createStaff, createTestApp, errorCode, joinSession, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, dbRow, errorCode, joinSession, type TestApp } from '../helpers/app';
 
 describe('answers and commitments', () => {
   let t: TestApp;
@@ -65,7 +65,7 @@ describe('answers and commitments', () => {
     const res = await t.app.inject({ method: 'POST', url: `/api/questions/${q.id}/answers`, headers: auth(sec.token), payload: { kind: 'written', text: 'Văn bản' } });
     expect(res.statusCode).toBe(409);
     expect(errorCode(res)).toBe('ILLEGAL_QUESTION_STATE');
-    expect(t.db.$client.prepare('select count(*) n from answers where question_id = ?').get(q.id)).toEqual({ n: 0 });
+    expect(await dbRow(t, 'select count(*) n from answers where question_id = ?', q.id)).toEqual({ n: 0 });
   });
 });
 
@@ -86,7 +86,7 @@ describe('who answered is a panel seat', () => {
     expect(errorCode(await post({ kind: 'live', text: 'Quý I năm sau.' }))).toBe('PANEL_SEAT_REQUIRED');
     expect(errorCode(await post({ kind: 'live', text: 'Quý I năm sau.', panelSeatId: other.panel[0]!.id }))).toBe('PANEL_SEAT_INVALID');
     expect(errorCode(await post({ kind: 'live', text: 'Quý I năm sau.', answeredBy: 'Ai đó' }))).toBe('INVALID_PAYLOAD');
-    expect(t.db.$client.prepare('select count(*) n from answers where question_id = ?').get(q.id)).toEqual({ n: 0 });
+    expect(await dbRow(t, 'select count(*) n from answers where question_id = ?', q.id)).toEqual({ n: 0 });
     const ok = await post({ kind: 'live', text: 'Quý I năm sau.', panelSeatId: s.panel[0]!.id });
     expect(ok.statusCode).toBe(200);
     expect((ok.json() as Question).answers[0]).toMatchObject({ answeredBy: 'Bà Vũ Thị Mai, Giám đốc Sở Y tế', panelSeatId: s.panel[0]!.id });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, errorCode, type TestApp } from '../helpers/app';
+import { createTestApp, errorCode, TEST_DB, type TestApp } from '../helpers/app';
 
 describe('the app shell', () => {
   let t: TestApp;
@@ -11,7 +11,7 @@ describe('the app shell', () => {
   it('answers health', async () => {
     const res = await t.app.inject({ url: '/api/health' });
     // One node: no Redis to report on; the node id and the database, as in cluster mode.
-    expect(res.json()).toEqual({ ok: true, node: t.config.nodeId, database: 'sqlite' });
+    expect(res.json()).toEqual({ ok: true, node: t.config.nodeId, database: TEST_DB === 'pg' ? 'postgres' : 'sqlite' });
   });
 
   it('serves the OpenAPI document with every contract route', async () => {

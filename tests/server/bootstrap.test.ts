@@ -5,21 +5,30 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { openDb } from '../../server/db/client';
+import { openDatabase } from '../../server/db/open';
 import { bootstrap } from '../../server/domain/bootstrap';
+import { dbRow, TEST_DB } from '../helpers/app';
+import { freshPgDatabase } from '../helpers/pg';
 
 describe('first start', () => {
   it('creates the admin and a sample session once, and a second start keeps everything', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'langnghe-boot-'));
+    // The SQLite file DATA_DIR/lang-nghe.db, or (TEST_DB=pg) one fresh PostgreSQL database for both starts.
+    const pg = TEST_DB === 'pg' ? await freshPgDatabase() : null;
+    const open = () => openDatabase({ databaseUrl: pg?.url ?? null, dataDir: dir });
     try {
       const start = async () => {
         const config = loadConfig({ DATA_DIR: dir });
-        const db = openDb(join(dir, 'lang-nghe.db'));
-        const app = await buildApp({ config, db });
-        const result = await bootstrap(app.services, null);
-        const counts = db.$client.prepare('select (select count(*) from users) u, (select count(*) from sessions) s').get();
-        await app.close();
-        db.$client.close();
-        return { result, counts, config };
+        const db = await open();
+        try {
+          const app = await buildApp({ config, db: db.port });
+          const result = await bootstrap(app.services, null);
+          const counts = await dbRow(db, 'select (select count(*) from users) u, (select count(*) from sessions) s');
+          await app.close();
+          return { result, counts, config };
+        } finally {
+          await db.close();
+        }
       };
       const first = await start();
       expect(first.result.created).not.toBeNull();
@@ -35,18 +44,20 @@ describe('first start', () => {
       expect(second.config.jwtSecret).toBe(first.config.jwtSecret);
 
       // The sample session is joinable, in Vietnamese.
-      const db = openDb(join(dir, 'lang-nghe.db'));
-      const s = db.$client.prepare('select title, status from sessions').get() as { title: string; status: string };
-      db.$client.close();
+      const db = await open();
+      const s = (await dbRow<{ title: string; status: string }>(db, 'select title, status from sessions'))!;
+      await db.close();
       expect(s.status).toBe('open');
       expect(s.title).toMatch(/Đối thoại|đối thoại/);
     } finally {
+      await pg?.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
 });
 
-describe('migrations', () => {
+// SQLite's file, journal and pragmas; PostgreSQL's migrations are tests/server/pg-migrations.test.ts's.
+describe.skipIf(TEST_DB === 'pg')('migrations', () => {
   it('apply to an empty database and re-apply harmlessly', () => {
     const dir = mkdtempSync(join(tmpdir(), 'langnghe-mig-'));
     try {

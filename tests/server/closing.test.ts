@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, createSession, createTestApp, joinSession, setStatus, type TestApp } from '../helpers/app';
+import { auth, createSession, createTestApp, dbRow, joinSession, setStatus, type TestApp } from '../helpers/app';
 
 describe('closing a session', () => {
   let t: TestApp;
@@ -28,9 +28,9 @@ describe('closing a session', () => {
     expect(staged.json().status).toBe('on_stage');
 
     await setStatus(t, s.id, 'closed');
-    const row = t.db.$client.prepare('select status from questions where id = ?').get(q.id) as { status: string };
+    const row = (await dbRow(t, 'select status from questions where id = ?', q.id)) as { status: string };
     expect(row.status).toBe('approved');
-    expect((t.db.$client.prepare('select stage_question_id from sessions where id = ?').get(s.id) as { stage_question_id: number | null }).stage_question_id).toBeNull();
+    expect(((await dbRow(t, 'select stage_question_id from sessions where id = ?', s.id)) as { stage_question_id: number | null }).stage_question_id).toBeNull();
     const record = await t.app.inject({ url: `/api/public/sessions/${s.id}` });
     expect(record.statusCode).toBe(200);
     expect(record.body).not.toContain('on_stage');

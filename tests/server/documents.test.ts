@@ -5,7 +5,7 @@ import type { Conclusions, PublicSessionRecord, SessionStats } from '../../share
 import { loadConfig } from '../../server/config';
 import { TEXT_WIDTH } from '../../server/export/official-docx';
 import { HEADER_ROW, XLSX_FONT } from '../../server/export/questions.xlsx';
-import { auth, createSession, createStaff, createTestApp, errorCode, setStatus, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, dbRows, errorCode, setStatus, type TestApp } from '../helpers/app';
 import { FULL_TITLE, runFullDialogue, type FullDialogue } from '../helpers/documents';
 
 /** Paragraphs of a Word document: their XML and their text. */
@@ -198,9 +198,7 @@ describe('documents a clerk signs as they come out (issue 16)', () => {
 
   it('lets the secretariat defer a question itself, with supporting bodies', async () => {
     // The fixture's secretary deferred questions 7 and 9 through the moderation route; the record says so.
-    const who = t.db.$client
-      .prepare<[number], { role: string }>("SELECT u.role FROM audit_log a JOIN users u ON u.id = a.actor_id WHERE a.action = 'question.defer' AND a.entity_id = ?")
-      .all(f.q.power.id);
+    const who = await dbRows<{ role: string }>(t, "SELECT u.role FROM audit_log a JOIN users u ON u.id = a.actor_id WHERE a.action = 'question.defer' AND a.entity_id = ?", f.q.power.id);
     expect(who).toEqual([{ role: 'secretary' }]);
     expect(f.q.power).toMatchObject({ status: 'deferred', followUp: { agency: 'Công ty Điện lực Tuyên Quang', supportingAgencies: ['Sở Công Thương', 'UBND xã Hòa Bình'] } });
     const q = f.q.late;

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, createSession, createStaff, createTestApp, errorCode, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, dbRows, errorCode, type TestApp } from '../helpers/app';
 import { CONTACTS, runSession, type SecretariatFixture } from '../helpers/secretariat';
 import { HEADER_ROW } from '../../server/export/questions.xlsx';
 
@@ -260,9 +260,7 @@ describe('secretariat exports', () => {
   });
 
   it('records every export in the audit log', async () => {
-    const rows = t.db.$client
-      .prepare<[number], { after: string }>("SELECT after FROM audit_log WHERE action = 'export.download' AND session_id = ?")
-      .all(f.session.id);
+    const rows = await dbRows<{ after: string }>(t, "SELECT after FROM audit_log WHERE action = 'export.download' AND session_id = ?", f.session.id);
     const kinds = new Set(rows.map((r) => JSON.parse(r.after).kind));
     expect(kinds).toEqual(new Set(['minutes.docx', 'minutes.html', 'conclusions.docx', 'conclusions.html', 'questions.csv', 'questions.xlsx']));
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question } from '../../shared/schemas/entities';
 import type { FollowUpItem, TrackResult } from '../../shared/schemas/secretariat';
-import { auth, createStaff, createTestApp, errorCode, type TestApp } from '../helpers/app';
+import { auth, createStaff, createTestApp, dbRow, errorCode, type TestApp } from '../helpers/app';
 import { CONTACTS, runSession, type SecretariatFixture } from '../helpers/secretariat';
 import { collect, eventually, openSocket, type ClientSocket } from '../helpers/sockets';
 
@@ -88,9 +88,7 @@ describe('written follow-up, from deferral to a published answer', () => {
     expect(res.json()).toMatchObject({ status: 'in_progress', agency: 'Sở Giáo dục và Đào tạo tỉnh Tuyên Quang' });
     // The question carries the new agency too.
     expect((await asSeenBy(f.tokens.mod, f.q.fees.id)).agency).toBe('Sở Giáo dục và Đào tạo tỉnh Tuyên Quang');
-    const audit = t.db.$client
-      .prepare<[number], { before: string; after: string }>("SELECT before, after FROM audit_log WHERE action = 'followup.update' AND entity_id = ? ORDER BY id DESC")
-      .get(followUp.id)!;
+    const audit = (await dbRow<{ before: string; after: string }>(t, "SELECT before, after FROM audit_log WHERE action = 'followup.update' AND entity_id = ? ORDER BY id DESC", followUp.id))!;
     expect(JSON.parse(audit.before)).toMatchObject({ status: 'assigned', agency: 'Sở Giáo dục và Đào tạo' });
     expect(JSON.parse(audit.after)).toMatchObject({ status: 'in_progress', agency: 'Sở Giáo dục và Đào tạo tỉnh Tuyên Quang' });
 
@@ -171,7 +169,7 @@ describe('written follow-up, from deferral to a published answer', () => {
     expect(after.questions.find((q) => q.id === f.q.fees.id)!.commitments.map((c) => c.text)).toEqual(['Miễn học phí cho học sinh vùng khó khăn']);
     expect(tracked.followUp).toMatchObject({ status: 'answered', agency: 'Sở Giáo dục và Đào tạo tỉnh Tuyên Quang', publishedAt: published.publishedAt });
 
-    const audit = t.db.$client.prepare<[number], { n: number }>("SELECT count(*) AS n FROM audit_log WHERE action = 'followup.publish' AND entity_id = ?").get(followUp.id)!;
+    const audit = (await dbRow<{ n: number }>(t, "SELECT count(*) AS n FROM audit_log WHERE action = 'followup.publish' AND entity_id = ?", followUp.id))!;
     expect(audit.n).toBe(1);
   });
 

@@ -3,9 +3,9 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../shared/errors';
 import type { Session } from '../../shared/schemas/entities';
-import { ADMIN_PASSWORD, auth, createSession, createStaff, createTestApp, joinSession, login, type TestApp } from '../helpers/app';
+import { ADMIN_PASSWORD, auth, createSession, createStaff, createTestApp, dbRow, joinSession, login, type TestApp } from '../helpers/app';
 import { openSocket, type ClientSocket } from '../helpers/sockets';
-import { dumpDb } from '../resilience/lib/db-dump';
+import { dumpStored } from '../helpers/dump';
 
 /**
  * Property-based attack on every HTTP route (taken from the OpenAPI document,
@@ -179,7 +179,7 @@ describe('fuzzing', () => {
             const url = path.replace(/\{[^}]+\}/g, () => params[i++]!) + (query ? `?${new URLSearchParams(query).toString()}` : '');
             const creds = ENDS_TOKENS.has(path) ? passwords[role] : undefined;
             const token = creds ? await login(t.app, ...creds) : tokens[role];
-            const before = method === 'get' ? null : JSON.stringify(dumpDb(t.db.$client));
+            const before = method === 'get' ? null : JSON.stringify(await dumpStored(t));
             const res = await t.app.inject({
               method: method.toUpperCase() as 'POST',
               url,
@@ -195,7 +195,7 @@ describe('fuzzing', () => {
               const code = (JSON.parse(res.body) as { error?: { code?: string } }).error?.code;
               expect(CODES.has(code ?? ''), `${where}: code ${code}`).toBe(true);
               if (before !== null && !RECORDS_REFUSALS.has(path)) {
-                expect(JSON.stringify(dumpDb(t.db.$client)) === before, `${where}: refused but data changed`).toBe(true);
+                expect(JSON.stringify(await dumpStored(t)) === before, `${where}: refused but data changed`).toBe(true);
               }
             }
           }),
@@ -216,7 +216,7 @@ describe('fuzzing', () => {
     const socketFor: Record<string, { s: ClientSocket | null; used: number }> = { participant: { s: null, used: 0 }, admin: { s: null, used: 0 } };
     // The HTTP fuzzing may have reset the admin's password through PATCH /api/users/1 (which ends
     // its tokens, as it should): sign a token for the admin as it stands now.
-    const admin = t.db.$client.prepare('select token_version v from users where id = 1').get() as { v: number };
+    const admin = (await dbRow(t, 'select token_version v from users where id = 1')) as { v: number };
     tokens.admin = t.app.tokens.signStaff(1, admin.v);
     t.adminToken = tokens.admin;
     // The flood guard cuts a socket after ~100 quick events: start a new one well before.
@@ -236,13 +236,13 @@ describe('fuzzing', () => {
     // An oversized packet (beyond maxHttpBufferSize) closes that transport and changes nothing.
     {
       const big = await openSocket(t.url, (await joinSession(t, session.code)).token);
-      const before = JSON.stringify(dumpDb(t.db.$client));
+      const before = JSON.stringify(await dumpStored(t));
       const body = { sessionId: session.id, text: 'ư'.repeat(MAX_PACKET) };
       const r = await (big.timeout(3000) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<unknown> })
         .emitWithAck('question:submit', body)
         .then(() => 'acked', (e: Error) => e.message);
       expect(r).toBe('socket has been disconnected');
-      expect(JSON.stringify(dumpDb(t.db.$client)) === before).toBe(true);
+      expect(JSON.stringify(await dumpStored(t)) === before).toBe(true);
       big.close();
     }
     const payload = fc.oneof(
@@ -259,7 +259,7 @@ describe('fuzzing', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...events), fc.constantFrom('participant' as const, 'admin' as const), payload, fc.boolean(), async (event, role, body, withAck) => {
         const s = await get(role);
-        const before = JSON.stringify(dumpDb(t.db.$client));
+        const before = JSON.stringify(await dumpStored(t));
         tried++;
         if (!withAck || event === 'disconnect') {
           // No ack to answer to (or a reserved name): the server must simply ignore it.
@@ -284,7 +284,7 @@ describe('fuzzing', () => {
             .emitWithAck(event, body)
             .then(() => 'acked', (e: Error) => e.message);
           if (bytes > MAX_PACKET) expect(r, `${event}: ${bytes} bytes`).toBe('socket has been disconnected');
-          expect(JSON.stringify(dumpDb(t.db.$client)) === before, `${event}: ${bytes} bytes changed data`).toBe(true);
+          expect(JSON.stringify(await dumpStored(t)) === before, `${event}: ${bytes} bytes changed data`).toBe(true);
           socketFor[role]!.s = null;
           s.close();
           return;
@@ -298,13 +298,13 @@ describe('fuzzing', () => {
           if (res.ok === false) {
             expect(CODES.has(res.error?.code ?? ''), `${where}: ${JSON.stringify(res)}`).toBe(true);
             expect(res.error?.code, where).not.toBe('INTERNAL');
-            expect(JSON.stringify(dumpDb(t.db.$client)) === before, `${where}: refused but data changed`).toBe(true);
+            expect(JSON.stringify(await dumpStored(t)) === before, `${where}: refused but data changed`).toBe(true);
           } else {
             expect(res.ok, where).toBe(true);
           }
         }
         // Unknown events get no answer (timeout) and change nothing.
-        else expect(JSON.stringify(dumpDb(t.db.$client)) === before, `${where}: data changed`).toBe(true);
+        else expect(JSON.stringify(await dumpStored(t)) === before, `${where}: data changed`).toBe(true);
       }),
       { numRuns: RUNS * 60 },
     );

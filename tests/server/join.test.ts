@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, createSession, createTestApp, errorCode, type TestApp } from '../helpers/app';
+import { auth, createSession, createTestApp, dbRow, dbRows, errorCode, type TestApp } from '../helpers/app';
 
 describe('join', () => {
   let t: TestApp;
@@ -21,7 +21,7 @@ describe('join', () => {
     expect(body.session.id).toBe(s.id);
     expect(body.participant).toMatchObject({ id: expect.any(Number), displayName: 'Lò Văn Páo', locality: 'Xã Lũng Cú', group: 'farmer' });
     expect(JSON.stringify(body)).not.toContain('0912');
-    const row = t.db.$client.prepare('select contact, session_id from participants where id = ?').get(body.participant.id) as { contact: string; session_id: number };
+    const row = await dbRow<{ contact: string; session_id: number }>(t, 'select contact, session_id from participants where id = ?', body.participant.id);
     expect(row).toEqual({ contact: '0912 345 678', session_id: s.id });
     // the token reads its own session
     expect((await t.app.inject({ url: `/api/sessions/${s.id}`, headers: auth(body.token) })).statusCode).toBe(200);
@@ -31,7 +31,7 @@ describe('join', () => {
     const live = await createSession(t, 'live', { title: 'Đối thoại với nông dân', place: 'Hội trường xã Yên Phú' });
     const closed = await createSession(t, 'closed');
     const draft = await createSession(t, 'draft');
-    const before = (t.db.$client.prepare('select count(*) n from participants').get() as { n: number }).n;
+    const before = (await dbRow<{ n: number }>(t, 'select count(*) n from participants'))!.n;
 
     const ok = await t.app.inject({ url: `/api/join/${live.code.toLowerCase()}` });
     expect(ok.statusCode).toBe(200);
@@ -58,7 +58,7 @@ describe('join', () => {
       expect(res.body).not.toContain(draft.title);
     }
     expect((await t.app.inject({ url: `/api/join/${'A'.repeat(30)}` })).statusCode).toBe(400);
-    expect((t.db.$client.prepare('select count(*) n from participants').get() as { n: number }).n).toBe(before);
+    expect((await dbRow<{ n: number }>(t, 'select count(*) n from participants'))!.n).toBe(before);
   });
 
   it('answers 404 for an unknown code', async () => {
@@ -83,7 +83,7 @@ describe('join', () => {
 
   it('joins a crowd arriving at once: each gets its own participant, a bad code among them changes nothing for the rest', async () => {
     const s = await createSession(t, 'live');
-    const before = (t.db.$client.prepare('select count(*) n from participants where session_id = ?').get(s.id) as { n: number }).n;
+    const before = (await dbRow<{ n: number }>(t, 'select count(*) n from participants where session_id = ?', s.id))!.n;
     // Concurrent requests land in the same event-loop turns, so they share COMMITs.
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
@@ -97,9 +97,11 @@ describe('join', () => {
     expect(results.map((r) => r.statusCode)).toEqual(results.map((_, i) => (i === 30 ? 404 : 200)));
     const joined = results.filter((_, i) => i !== 30).map((r) => r.json().participant as { id: number; displayName: string });
     expect(new Set(joined.map((p) => p.id)).size).toBe(59);
-    const rows = t.db.$client
-      .prepare('select id, display_name as displayName from participants where session_id = ? order by id')
-      .all(s.id) as { id: number; displayName: string }[];
+    const rows = await dbRows<{ id: number; displayName: string }>(
+      t,
+      'select id, display_name as "displayName" from participants where session_id = ? order by id',
+      s.id,
+    );
     expect(rows.length).toBe(before + 59);
     expect(rows.slice(before)).toEqual([...joined].sort((a, b) => a.id - b.id).map(({ id, displayName }) => ({ id, displayName })));
   });

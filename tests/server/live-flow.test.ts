@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question } from '../../shared/schemas/entities';
-import { auth, createSession, createStaff, createTestApp, joinSession, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, dbRow, dbRows, joinSession, type TestApp } from '../helpers/app';
 import { ask, collect, eventually, openSocket, sleep, type ClientSocket } from '../helpers/sockets';
 
 describe('a live session over Socket.IO', () => {
@@ -113,7 +113,7 @@ describe('a live session over Socket.IO', () => {
     expect(final.answers[0]).toMatchObject({ kind: 'live', text: 'Tỉnh hỗ trợ vay vốn ưu đãi đến 500 triệu đồng.', answeredBy: 'Ông Nguyễn Văn An, Chủ tịch UBND tỉnh' });
     expect(final.commitments[0]).toMatchObject({ agency: 'Sở Tài chính', deadline: '2027-03-31' });
     await eventually(() => bobStage.find((s) => s.questionId === null), 2000, 'stage cleared');
-    const row = t.db.$client.prepare('select status, votes from questions where id = ?').get(q.id);
+    const row = await dbRow(t, 'select status, votes from questions where id = ?', q.id);
     expect(row).toEqual({ status: 'answered', votes: 1 });
     void modUpdated;
   });
@@ -129,7 +129,7 @@ describe('a live session over Socket.IO', () => {
     if (!a.ok || !b.ok) return;
     expect(b.data.id).toBe(a.data.id);
     expect(c.json().id).toBe(a.data.id);
-    const n = t.db.$client.prepare('select count(*) n from questions where session_id = ?').get(session.id);
+    const n = await dbRow(t, 'select count(*) n from questions where session_id = ?', session.id);
     expect(n).toEqual({ n: 1 });
   });
 
@@ -153,9 +153,9 @@ describe('a live session over Socket.IO', () => {
     const res = await t.app.inject({ method: 'POST', url: `/api/questions/${source.id}/moderate`, headers: auth(mod.token), payload: { action: 'merge', targetId: target.id } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'merged', mergedIntoId: target.id });
-    const tgt = t.db.$client.prepare('select votes from questions where id = ?').get(target.id);
+    const tgt = await dbRow(t, 'select votes from questions where id = ?', target.id);
     expect(tgt).toEqual({ votes: 3 }); // p1, p2, p3 — p2 once
-    const distinct = t.db.$client.prepare('select count(*) n from votes where question_id = ?').get(target.id);
+    const distinct = await dbRow(t, 'select count(*) n from votes where question_id = ?', target.id);
     expect(distinct).toEqual({ n: 3 });
     // A merged question takes no more votes; merging into itself is refused.
     expect((await vote(0, source.id)).statusCode).toBe(404); // no longer public
@@ -194,7 +194,7 @@ describe('a live session over Socket.IO', () => {
     const snap = await ask(again, 'session:join', { sessionId: session.id });
     expect(snap.ok).toBe(true);
     if (!snap.ok) return;
-    const rows = t.db.$client.prepare('select id, text, status, votes from questions where session_id = ? order by id').all(session.id);
+    const rows = await dbRows(t, 'select id, text, status, votes from questions where session_id = ? order by id', session.id);
     expect(snap.data.questions.map(({ id, text, status, votes }) => ({ id, text, status, votes }))).toEqual(rows);
     expect(snap.data.myVotes).toEqual([s1.data.id]);
     expect(snap.data.session.id).toBe(session.id);

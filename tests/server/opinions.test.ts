@@ -4,7 +4,7 @@ import type { Field, Opinion, Unit } from '../../shared/schemas/opinions';
 import { suggestField } from '../../shared/fields';
 import { prepareRegister } from '../../server/domain/bootstrap';
 import { ask, openSocket, type ClientSocket } from '../helpers/sockets';
-import { assignStaff, auth, createSession, createStaff, createTestApp, errorCode, joinSession, type TestApp } from '../helpers/app';
+import { assignStaff, auth, createSession, createStaff, createTestApp, dbRow, dbRows, dbRun, errorCode, joinSession, type TestApp } from '../helpers/app';
 
 /**
  * The opinions register through the API: units, fields, every approved-or-later
@@ -35,7 +35,7 @@ describe('opinions register', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     return r.body.opinions;
   };
-  const count = (sql: string, ...args: unknown[]) => (t.db.$client.prepare(sql).get(...args) as { n: number }).n;
+  const count = async (sql: string, ...args: unknown[]) => (await dbRow<{ n: number }>(t, sql, ...args))!.n;
   const ask1 = async (session: Session, text: string, profile: Record<string, string> = {}) => {
     const p = await joinSession(t, session.code, profile);
     const r = await inject('POST', `/api/sessions/${session.id}/questions`, p.token, { text });
@@ -66,7 +66,7 @@ describe('opinions register', () => {
     expect(r.body).toHaveLength(1);
     unitA = r.body[0];
     expect(unitA).toMatchObject({ name: 'Ủy ban nhân dân tỉnh Tuyên Quang', abbreviation: 'UBND', level: 'province', place: 'Tuyên Quang' });
-    expect(count('SELECT count(*) AS n FROM sessions WHERE unit_id IS NULL')).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM sessions WHERE unit_id IS NULL')).toBe(0);
     // A second start makes no second unit.
     await prepareRegister(t.app.services);
     expect((await inject('GET', '/api/units', t.adminToken)).body).toHaveLength(1);
@@ -75,7 +75,7 @@ describe('opinions register', () => {
   it('units: admin writes, staff read, bad input refused with nothing changed', async () => {
     const body = { name: 'BAN TUYÊN GIÁO VÀ DÂN VẬN', abbreviation: 'BTGDV', level: 'agency', parentName: 'TỈNH ỦY TUYÊN QUANG', place: 'Tuyên Quang' };
     expect((await inject('POST', '/api/units', secretary.token, body)).code).toBe('FORBIDDEN');
-    const before = count('SELECT count(*) AS n FROM units');
+    const before = await count('SELECT count(*) AS n FROM units');
     for (const bad of [
       { ...body, abbreviation: 'btg dv' },
       { ...body, level: 'district' },
@@ -86,7 +86,7 @@ describe('opinions register', () => {
       expect(r.status, JSON.stringify(bad)).toBe(400);
       expect(r.code).toBe('INVALID_PAYLOAD');
     }
-    expect(count('SELECT count(*) AS n FROM units')).toBe(before);
+    expect(await count('SELECT count(*) AS n FROM units')).toBe(before);
     const made = await inject('POST', '/api/units', t.adminToken, body);
     expect(made.status).toBe(201);
     unitB = made.body;
@@ -94,7 +94,7 @@ describe('opinions register', () => {
     const edited = await inject('PATCH', `/api/units/${unitB.id}`, t.adminToken, { code: '08' });
     expect(edited.body.code).toBe('08');
     expect((await inject('PATCH', '/api/units/9999', t.adminToken, { code: '08' })).code).toBe('NOT_FOUND');
-    expect(count("SELECT count(*) AS n FROM audit_log WHERE action IN ('unit.create','unit.update') AND actor_kind = 'staff'")).toBe(2);
+    expect(await count("SELECT count(*) AS n FROM audit_log WHERE action IN ('unit.create','unit.update') AND actor_kind = 'staff'")).toBe(2);
   });
 
   it('fields: the default list with keywords, admin adds, renames and retires', async () => {
@@ -157,7 +157,7 @@ describe('opinions register', () => {
     q.rejected = await ask1(s1, 'Câu hỏi không liên quan');
     q.pending = await ask1(s1, 'Bao giờ có điện lưới về thôn?');
     q.school = await ask1(s1, 'Trường học thiếu giáo viên', { displayName: 'Ẩn danh thật' });
-    expect(count('SELECT count(*) AS n FROM opinions')).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM opinions')).toBe(0);
     await moderate(q.land.id, { action: 'approve' });
     await moderate(q.rejected.id, { action: 'reject', reason: 'off_topic' });
     await moderate(q.school.id, { action: 'defer', agency: 'Sở Giáo dục và Đào tạo', supportingAgencies: ['UBND xã Kim Bình'], deadline: '2026-11-01' });
@@ -192,12 +192,12 @@ describe('opinions register', () => {
     const retired = (await inject('GET', '/api/fields', t.adminToken)).body.find((f: Field) => !f.active);
     const bad = await ask(desk, 'question:moderate', { questionId: q.land.id, action: 'classify', fieldId: retired.id });
     expect(bad.ok).toBe(false);
-    expect(count('SELECT field_id AS n FROM questions WHERE id = ?', q.land.id)).toBe(land.id);
+    expect(await count('SELECT field_id AS n FROM questions WHERE id = ?', q.land.id)).toBe(land.id);
     // From the register: the question's field follows.
     const floorOp = (await opinions(`sessionId=${s1.id}`)).find((o) => o.questionId === q.floor.id)!;
     const r = await inject('PATCH', `/api/opinions/${floorOp.id}`, secretary.token, { fieldId: transport.id, level: 'commune', leadAgency: 'UBND xã Kim Bình' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(count('SELECT field_id AS n FROM questions WHERE id = ?', q.floor.id)).toBe(transport.id);
+    expect(await count('SELECT field_id AS n FROM questions WHERE id = ?', q.floor.id)).toBe(transport.id);
     // A secretary classifies from the secretariat with the same action.
     const sec = await openSocket(t.url, secretary.token);
     const ack = await ask(sec, 'question:moderate', { questionId: q.school.id, action: 'classify', fieldId: fields.find((f) => f.name === 'Giáo dục')!.id });
@@ -234,10 +234,10 @@ describe('opinions register', () => {
     expect(withCode.status, JSON.stringify(withCode.body)).toBe(201);
     expect(withCode.body).toMatchObject({ localityCode: found.code, locality: found.label });
     expect((await inject('POST', '/api/opinions', secretary.token, { unitId: unitA.id, channel: 'online', receivedAt: '2026-10-02', text: 'Ý kiến', localityCode: '99999' })).code).toBe('LOCALITY_UNKNOWN');
-    t.db.$client.prepare('DELETE FROM audit_log WHERE entity = ? AND entity_id = ?').run('opinion', withCode.body.id);
-    t.db.$client.prepare('DELETE FROM opinions WHERE id = ?').run(withCode.body.id);
+    await dbRun(t, 'DELETE FROM audit_log WHERE entity = ? AND entity_id = ?', 'opinion', withCode.body.id);
+    await dbRun(t, 'DELETE FROM opinions WHERE id = ?', withCode.body.id);
     // Unique across questions and opinions.
-    const codes = t.db.$client.prepare('SELECT tracking_code AS c FROM questions UNION ALL SELECT tracking_code FROM opinions WHERE tracking_code IS NOT NULL').all() as { c: string }[];
+    const codes = (await dbRows(t, 'SELECT tracking_code AS c FROM questions UNION ALL SELECT tracking_code FROM opinions WHERE tracking_code IS NOT NULL')) as { c: string }[];
     expect(new Set(codes.map((c) => c.c)).size).toBe(codes.length);
 
     const tr = await inject('GET', `/api/track/${letter.trackingCode!.toLowerCase()}`);
@@ -251,8 +251,8 @@ describe('opinions register', () => {
   });
 
   it('refuses bad input with stable codes and changes nothing', async () => {
-    const before = count('SELECT count(*) AS n FROM opinions');
-    const audit = count('SELECT count(*) AS n FROM audit_log');
+    const before = await count('SELECT count(*) AS n FROM opinions');
+    const audit = await count('SELECT count(*) AS n FROM audit_log');
     const good = { unitId: unitA.id, channel: 'forum', receivedAt: '2026-10-01', text: 'Ý kiến' };
     for (const [body, code] of [
       [{ ...good, channel: 'app' }, 'INVALID_PAYLOAD'],
@@ -281,8 +281,8 @@ describe('opinions register', () => {
       expect(r.code, JSON.stringify(body)).toBe(code);
     }
     expect((await inject('PATCH', '/api/opinions/99999', secretary.token, { level: 'central' })).code).toBe('NOT_FOUND');
-    expect(count('SELECT count(*) AS n FROM opinions')).toBe(before);
-    expect(count('SELECT count(*) AS n FROM audit_log')).toBe(audit);
+    expect(await count('SELECT count(*) AS n FROM opinions')).toBe(before);
+    expect(await count('SELECT count(*) AS n FROM audit_log')).toBe(audit);
   });
 
   it('a repeat is linked and counted; self, loops and other units are refused', async () => {
@@ -298,7 +298,7 @@ describe('opinions register', () => {
     expect((await inject('PATCH', `/api/opinions/${reception.id}`, secretary.token, { repeatOfId: land.id })).code).toBe('INVALID_PAYLOAD');
     const youth = (await opinions(`unitId=${unitB.id}`))[0]!;
     expect((await inject('PATCH', `/api/opinions/${youth.id}`, t.adminToken, { repeatOfId: reception.id })).code).toBe('INVALID_PAYLOAD');
-    expect(count('SELECT repeat_of_id AS n FROM opinions WHERE id = ?', reception.id)).toBeNull();
+    expect(await count('SELECT repeat_of_id AS n FROM opinions WHERE id = ?', reception.id)).toBeNull();
   });
 
   it('outcomes, answered kept apart, and the filters return exactly the expected rows', async () => {
@@ -348,10 +348,10 @@ describe('opinions register', () => {
     const s1Ops = await opinions(`sessionId=${s1.id}`);
     const refused = await inject('POST', '/api/opinions/bulk', otherSecretary.token, { ids: [...entered, s1Ops[0]!.id], fieldId: health.id });
     expect(refused.code).toBe('NOT_ASSIGNED');
-    expect(count('SELECT count(*) AS n FROM opinions WHERE field_id = ?', health.id)).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM opinions WHERE field_id = ?', health.id)).toBe(0);
     const withSession = await inject('POST', '/api/opinions/bulk', secretary.token, { ids: [s1Ops[0]!.id], fieldId: health.id });
     expect(withSession.status).toBe(200);
-    expect(count('SELECT field_id AS n FROM questions WHERE id = ?', s1Ops[0]!.questionId)).toBe(health.id);
+    expect(await count('SELECT field_id AS n FROM questions WHERE id = ?', s1Ops[0]!.questionId)).toBe(health.id);
     expect((await inject('POST', '/api/opinions/bulk', secretary.token, { ids: [reception.id] })).code).toBe('INVALID_PAYLOAD');
   });
 
@@ -371,12 +371,12 @@ describe('opinions register', () => {
   it('a session moved to another unit takes its opinions; the backfill makes missing ones at start', async () => {
     const moved = await inject('PATCH', `/api/sessions/${s2.id}`, t.adminToken, { unitId: unitA.id });
     expect(moved.body.unitId).toBe(unitA.id);
-    expect(count('SELECT count(*) AS n FROM opinions WHERE session_id = ? AND unit_id = ?', s2.id, unitA.id)).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM opinions WHERE session_id = ? AND unit_id = ?', s2.id, unitA.id)).toBe(1);
     // A row made before the register existed.
     const lost = await ask1(s2, 'Câu hỏi cũ trước khi có sổ');
-    t.db.$client.prepare('DELETE FROM opinions WHERE question_id = ?').run(lost.id);
+    await dbRun(t, 'DELETE FROM opinions WHERE question_id = ?', lost.id);
     expect((await prepareRegister(t.app.services)).opinionsMade).toBe(1);
-    expect(count('SELECT count(*) AS n FROM opinions WHERE question_id = ?', lost.id)).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM opinions WHERE question_id = ?', lost.id)).toBe(1);
     expect((await prepareRegister(t.app.services)).opinionsMade).toBe(0);
   });
 
@@ -384,7 +384,7 @@ describe('opinions register', () => {
     const r = await inject('DELETE', `/api/opinions/${letter.id}/personal-data`, secretary.token);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ personName: null, locality: null, text: letter.text });
-    const row = t.db.$client.prepare('SELECT person_name, erased_at FROM opinions WHERE id = ?').get(letter.id) as { person_name: string | null; erased_at: string };
+    const row = (await dbRow(t, 'SELECT person_name, erased_at FROM opinions WHERE id = ?', letter.id)) as { person_name: string | null; erased_at: string };
     expect(row.person_name).toBeNull();
     expect(row.erased_at).toBeTruthy();
     const s1Op = (await opinions(`sessionId=${s1.id}`))[0]!;

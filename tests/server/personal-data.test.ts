@@ -7,7 +7,7 @@ import { loadConfig } from '../../server/config';
 import { BackupService } from '../../server/domain/backup/backup.service';
 import { RetentionService } from '../../server/domain/participants/retention';
 import type { Session } from '../../shared/schemas/entities';
-import { auth, createSession, createStaff, createTestApp, errorCode, joinSession, setStatus, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, dbRow, dbRows, errorCode, joinSession, setStatus, TEST_DB, type TestApp } from '../helpers/app';
 import { ask, openSocket } from '../helpers/sockets';
 
 const DAY = 24 * 60 * 60_000;
@@ -28,10 +28,10 @@ describe('erasure on request', () => {
   it('records the time of consent with the contact, and none without a contact', async () => {
     const withContact = await joinSession(t, s.code, { contact: '0912 000 111' });
     const without = await joinSession(t, s.code, { displayName: 'Không để lại liên hệ' });
-    const row = (id: number) => t.db.$client.prepare('select contact, contact_consent_at from participants where id = ?').get(id) as { contact: string | null; contact_consent_at: string | null };
-    expect(row(withContact.participantId).contact).toBe('0912 000 111');
-    expect(Date.now() - Date.parse(row(withContact.participantId).contact_consent_at!)).toBeLessThan(60_000);
-    expect(row(without.participantId)).toEqual({ contact: null, contact_consent_at: null });
+    const row = async (id: number) => (await dbRow(t, 'select contact, contact_consent_at from participants where id = ?', id)) as { contact: string | null; contact_consent_at: string | null };
+    expect((await row(withContact.participantId)).contact).toBe('0912 000 111');
+    expect(Date.now() - Date.parse((await row(withContact.participantId)).contact_consent_at!)).toBeLessThan(60_000);
+    expect(await row(without.participantId)).toEqual({ contact: null, contact_consent_at: null });
   });
 
   it("removes a participant's name, locality, group and contact from every view and export; its questions stay, anonymous", async () => {
@@ -77,7 +77,7 @@ describe('erasure on request', () => {
 
     const after = await everything();
     for (const gone of [NAME, PLACE, CONTACT]) expect(after).not.toContain(gone);
-    expect(t.db.$client.prepare('select display_name, locality, "group", contact, contact_consent_at from participants where id = ?').get(p.participantId)).toEqual({
+    expect(await dbRow(t, 'select display_name, locality, "group", contact, contact_consent_at from participants where id = ?', p.participantId)).toEqual({
       display_name: null,
       locality: null,
       group: null,
@@ -89,10 +89,10 @@ describe('erasure on request', () => {
     expect(kept).toMatchObject({ text: 'Giá phân bón năm nay có được hỗ trợ không?', anonymous: true, authorName: null, locality: null, group: null });
     expect(after).toContain('Tỉnh hỗ trợ 30% giá phân bón.');
     // The audit log says who erased, never what.
-    const audit = t.db.$client.prepare("select actor_kind, after from audit_log where action = 'participant.erase'").get() as { actor_kind: string; after: string };
+    const audit = (await dbRow(t, "select actor_kind, after from audit_log where action = 'participant.erase'")) as { actor_kind: string; after: string };
     expect(audit.actor_kind).toBe('staff');
     expect(audit.after).not.toContain(NAME);
-    expect(JSON.stringify(t.db.$client.prepare('select * from audit_log').all())).not.toContain(CONTACT);
+    expect(JSON.stringify(await dbRows(t, 'select * from audit_log'))).not.toContain(CONTACT);
     // Unknown participant: 404.
     const missing = await t.app.inject({ method: 'DELETE', url: '/api/participants/999999/personal-data', headers: auth(secretary) });
     expect([missing.statusCode, errorCode(missing)]).toEqual([404, 'NOT_FOUND']);
@@ -144,18 +144,18 @@ describe('retention', () => {
       const closedAt = Date.parse(closed.closedAt!);
       let now = new Date(closedAt + 6 * DAY);
       const retention = new RetentionService(t.app.services.port, () => now);
-      const contact = (id: number) => (t.db.$client.prepare('select contact, display_name from participants where id = ?').get(id) as { contact: string | null; display_name: string });
+      const contact = async (id: number) => (await dbRow(t, 'select contact, display_name from participants where id = ?', id)) as { contact: string | null; display_name: string };
 
       expect(await retention.sweep()).toEqual({ sessions: [], contactsErased: 0 });
       now = new Date(closedAt + 8 * DAY);
       expect(await retention.sweep()).toEqual({ sessions: [short.id], contactsErased: 1 });
-      expect(contact(q.participantId)).toEqual({ contact: null, display_name: 'Ma Thị Nga' });
-      expect(contact(p.participantId).contact).toBe('0988 111 222');
+      expect(await contact(q.participantId)).toEqual({ contact: null, display_name: 'Ma Thị Nga' });
+      expect((await contact(p.participantId)).contact).toBe('0988 111 222');
       now = new Date(closedAt + 89 * DAY);
       expect((await retention.sweep()).sessions).toEqual([]);
       now = new Date(closedAt + 90 * DAY + 1000);
       expect(await retention.sweep()).toEqual({ sessions: [s.id], contactsErased: 1 });
-      expect(contact(p.participantId)).toEqual({ contact: null, display_name: 'Vi Văn Páo' });
+      expect(await contact(p.participantId)).toEqual({ contact: null, display_name: 'Vi Văn Páo' });
       expect((await t.app.inject({ url: `/api/sessions/${s.id}/questions`, headers: auth(t.adminToken) })).json()[0].text).toBe('Bao giờ có điện lưới về bản?');
       const session = (await t.app.inject({ url: `/api/sessions/${s.id}`, headers: auth(t.adminToken) })).json();
       expect(session.contactsErasedAt).toBe(now.toISOString());
@@ -187,7 +187,7 @@ describe('retention', () => {
 });
 
 describe('files on disk', () => {
-  it('creates the data directory 0700, the database and its WAL 0600, backups 0600 in a 0700 directory', async () => {
+  it('creates the data directory 0700 and its secret 0600', () => {
     const parent = mkdtempSync(join(tmpdir(), 'langnghe-perm-'));
     try {
       const dataDir = join(parent, 'data');
@@ -197,6 +197,10 @@ describe('files on disk', () => {
     } finally {
       rmSync(parent, { recursive: true, force: true });
     }
+  });
+
+  // The SQLite file, its WAL and its backup copies; PostgreSQL keeps no file here and is backed up with pg_dump.
+  it.skipIf(TEST_DB === 'pg')('creates the database and its WAL 0600, backups 0600 in a 0700 directory', async () => {
     const t = await createTestApp();
     try {
       const s = await createSession(t, 'live');
@@ -215,7 +219,8 @@ describe('files on disk', () => {
     }
   });
 
-  it('prunes backups older than BACKUP_KEEP_DAYS, always keeping the newest', async () => {
+  // Backups are copies of the SQLite file; PostgreSQL is backed up with pg_dump.
+  it.skipIf(TEST_DB === 'pg')('prunes backups older than BACKUP_KEEP_DAYS, always keeping the newest', async () => {
     const t = await createTestApp();
     try {
       let now = new Date();

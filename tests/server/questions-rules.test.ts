@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question } from '../../shared/schemas/entities';
-import { auth, createSession, createStaff, createTestApp, errorCode, joinSession, setStatus, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, dbRow, dbRows, errorCode, joinSession, setStatus, type TestApp } from '../helpers/app';
 
 describe('question rules over HTTP', () => {
   let t: TestApp;
@@ -96,7 +96,7 @@ describe('question rules over HTTP', () => {
       expect(r.statusCode, JSON.stringify(body)).toBe(400);
       expect(errorCode(r)).toBe('INVALID_PAYLOAD');
     }
-    expect(t.db.$client.prepare('select count(*) n from questions where session_id = ?').get(s.id)).toEqual({ n: 1 });
+    expect(await dbRow(t, 'select count(*) n from questions where session_id = ?', s.id)).toEqual({ n: 1 });
   });
 
   it('takes questions while open or live, and refuses them when paused or closed', async () => {
@@ -123,7 +123,7 @@ describe('question rules over HTTP', () => {
     expect(defer.statusCode).toBe(200);
     const written = await t.app.inject({ method: 'POST', url: `/api/questions/${q.id}/answers`, headers: auth(sec.token), payload: { kind: 'written', text: 'Trả lời bằng văn bản' } });
     expect(written.statusCode).toBe(200);
-    const fu = t.db.$client.prepare('select agency, deadline, status, answer_id from follow_ups where question_id = ?').get(q.id) as Record<string, unknown>;
+    const fu = (await dbRow(t, 'select agency, deadline, status, answer_id from follow_ups where question_id = ?', q.id)) as Record<string, unknown>;
     expect(fu).toMatchObject({ agency: 'Sở Xây dựng', deadline: '2027-01-31', status: 'assigned' });
     expect(fu.answer_id).toBeTruthy();
     // Unpublished written answers stay with the staff.
@@ -155,15 +155,15 @@ describe('question rules over HTTP', () => {
     await moderate(mod.token, q2.id, { action: 'approve' });
     expect((await moderate(mod.token, q.id, { action: 'stage' })).json().status).toBe('on_stage');
     expect((await moderate(mod.token, q2.id, { action: 'stage' })).json().status).toBe('on_stage');
-    const rows = t.db.$client.prepare('select id, status from questions where session_id = ? order by id').all(s.id);
+    const rows = await dbRows(t, 'select id, status from questions where session_id = ? order by id', s.id);
     expect(rows).toEqual([{ id: q.id, status: 'approved' }, { id: q2.id, status: 'on_stage' }]);
-    expect(t.db.$client.prepare('select stage_question_id s from sessions where id = ?').get(s.id)).toEqual({ s: q2.id });
+    expect(await dbRow(t, 'select stage_question_id s from sessions where id = ?', s.id)).toEqual({ s: q2.id });
     // A leader marks what they answered, and can do nothing else.
     expect((await moderate(leader.token, q2.id, { action: 'approve' })).statusCode).toBe(403);
     expect((await moderate(leader.token, q2.id, { action: 'answered' })).json().status).toBe('answered');
-    expect(t.db.$client.prepare('select stage_question_id s from sessions where id = ?').get(s.id)).toEqual({ s: null });
+    expect(await dbRow(t, 'select stage_question_id s from sessions where id = ?', s.id)).toEqual({ s: null });
     expect(errorCode(await moderate(mod.token, q2.id, { action: 'approve' }))).toBe('ILLEGAL_QUESTION_STATE');
-    const auditCount = t.db.$client.prepare("select count(*) n from audit_log where entity = 'question' and entity_id = ?").get(q.id) as { n: number };
+    const auditCount = (await dbRow(t, "select count(*) n from audit_log where entity = 'question' and entity_id = ?", q.id)) as { n: number };
     expect(auditCount.n).toBeGreaterThanOrEqual(9);
   });
 
@@ -177,7 +177,7 @@ describe('question rules over HTTP', () => {
     const stale = await moderate(mod.token, q.id, { action: 'reject', reason: 'duplicate', expectedUpdatedAt: seenAt });
     expect(stale.statusCode).toBe(409);
     expect(errorCode(stale)).toBe('CONFLICT');
-    expect(t.db.$client.prepare('select status from questions where id = ?').get(q.id)).toEqual({ status: 'approved' });
+    expect(await dbRow(t, 'select status from questions where id = ?', q.id)).toEqual({ status: 'approved' });
   });
 
   it('flags likely abuse and duplicates for moderators without rejecting', async () => {
@@ -242,8 +242,9 @@ describe('question rules over HTTP', () => {
       ['secretary reads contact', await t.app.inject({ url: `/api/participants/${p.participantId}/contact`, headers: auth(sec.token) }), 200],
     ];
     for (const [what, res, status] of cases) expect(res.statusCode, what).toBe(status);
-    const audited = t.db.$client.prepare("select count(*) n from audit_log where action = 'participant.contact.view' and entity_id = ?").get(p.participantId);
+    const audited = await dbRow(t, "select count(*) n from audit_log where action = 'participant.contact.view' and entity_id = ?", p.participantId);
     expect(audited).toEqual({ n: 1 });
-    expect(t.db.$client.prepare('select pinned from questions where id = ?').get(q.id)).toEqual({ pinned: 0 });
+    // 0 on SQLite, false on PostgreSQL.
+    expect(Boolean((await dbRow<{ pinned: unknown }>(t, 'select pinned from questions where id = ?', q.id))!.pinned)).toBe(false);
   });
 });

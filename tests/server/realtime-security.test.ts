@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, createSession, createStaff, createTestApp, joinSession, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, dbRow, joinSession, type TestApp } from '../helpers/app';
 import { ask, collect, eventually, openSocket, sleep, type ClientSocket } from '../helpers/sockets';
 
 describe('realtime security', () => {
@@ -59,14 +59,14 @@ describe('realtime security', () => {
     expect(cases.map((c) => (c.ok ? 'ok' : c.error.code))).toEqual(['WRONG_SESSION', 'WRONG_SESSION', 'WRONG_SESSION', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
     await sleep(200);
     expect(leaked).toEqual([]);
-    expect(t.db.$client.prepare('select status from questions where id = ?').get(q.data.id)).toEqual({ status: 'approved' });
+    expect(await dbRow(t, 'select status from questions where id = ?', q.data.id)).toEqual({ status: 'approved' });
   });
 
   it('answers invalid payloads with INVALID_PAYLOAD and changes nothing', async () => {
     const s = await createSession(t, 'live', { moderation: 'post' });
     const p = await joinSession(t, s.code);
     const sock = await open(p.token);
-    const before = t.db.$client.prepare('select count(*) n from questions').get();
+    const before = await dbRow(t, 'select count(*) n from questions');
     const bad: [string, unknown][] = [
       ['question:submit', { sessionId: s.id }],
       ['question:submit', { sessionId: String(s.id), text: 'x' }],
@@ -86,7 +86,7 @@ describe('realtime security', () => {
       };
       expect(res, `${event} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
     }
-    expect(t.db.$client.prepare('select count(*) n from questions').get()).toEqual(before);
+    expect(await dbRow(t, 'select count(*) n from questions')).toEqual(before);
     expect(sock.connected).toBe(true);
   });
 

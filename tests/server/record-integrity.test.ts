@@ -6,14 +6,17 @@ import {
   createSession,
   createStaff,
   createTestApp,
+  dbRow,
+  dbRun,
   errorCode,
   joinSession,
   login,
   setStatus,
+  TEST_DB,
   type TestApp,
 } from '../helpers/app';
 import { ask, collect, eventually, openSocket, sleep, type ClientSocket } from '../helpers/sockets';
-import { dumpDb } from '../resilience/lib/db-dump';
+import { dumpStored } from '../helpers/dump';
 
 /**
  * A record a provincial office can trust: staff act only where assigned, a
@@ -62,9 +65,9 @@ describe('a record that can be trusted', () => {
       expect(errorCode(await inject('GET', `/api/sessions/${b.id}/staff`, mod.token))).toBe('NOT_ASSIGNED');
       // Only admins assign; unknown users are refused and nothing changes.
       expect(errorCode(await inject('PUT', `/api/sessions/${a.id}/staff`, mod.token, { userIds: [] }))).toBe('FORBIDDEN');
-      const before = dumpDb(t.db.$client);
+      const before = await dumpStored(t);
       expect(errorCode(await inject('PUT', `/api/sessions/${a.id}/staff`, t.adminToken, { userIds: [mod.user.id, 99999] }))).toBe('USER_NOT_FOUND');
-      expect(dumpDb(t.db.$client)).toEqual(before);
+      expect(await dumpStored(t)).toEqual(before);
     });
 
     it('takes a moderator off a session at once: its socket stops hearing it and its actions are refused', async () => {
@@ -116,7 +119,7 @@ describe('a record that can be trusted', () => {
     const moderate = (token: string, id: number, body: Record<string, unknown>) => inject('POST', `/api/questions/${id}/moderate`, token, body);
 
     it('refuses every action that would rewrite a closed session with 409 SESSION_CLOSED, changing nothing', async () => {
-      const before = dumpDb(t.db.$client);
+      const before = await dumpStored(t);
       const refused: [string, () => ReturnType<typeof inject>][] = [
         ['submit', () => inject('POST', `/api/sessions/${s.id}/questions`, participant, { text: 'Câu hỏi muộn' })],
         ['vote', () => inject('POST', `/api/questions/${q.approved.id}/vote`, participant)],
@@ -134,7 +137,7 @@ describe('a record that can be trusted', () => {
         const res = await call();
         expect([res.statusCode, errorCode(res)], what).toEqual([409, 'SESSION_CLOSED']);
       }
-      expect(dumpDb(t.db.$client)).toEqual(before);
+      expect(await dumpStored(t)).toEqual(before);
       // Over Socket.IO too.
       const sock = await open(mod.token);
       const viaSocket = await ask(sock, 'question:moderate', { questionId: q.pending.id, action: 'approve' });
@@ -165,7 +168,7 @@ describe('a record that can be trusted', () => {
 
     it('once archived, takes only the written follow-up of deferred questions', async () => {
       await setStatus(t, s.id, 'archived');
-      const before = dumpDb(t.db.$client);
+      const before = await dumpStored(t);
       const refused = [
         await moderate(mod.token, q.approved.id, { action: 'tag', topic: 'Chợ' }),
         await moderate(sec.token, q.pending.id, { action: 'defer', agency: 'Phòng Kinh tế', deadline: '2027-01-31' }),
@@ -174,10 +177,10 @@ describe('a record that can be trusted', () => {
         await inject('PUT', `/api/sessions/${s.id}/staff`, t.adminToken, { userIds: [] }),
       ];
       for (const r of refused) expect([r.statusCode, errorCode(r)]).toEqual([409, 'SESSION_ARCHIVED']);
-      expect(dumpDb(t.db.$client)).toEqual(before);
+      expect(await dumpStored(t)).toEqual(before);
       const written = await inject('POST', `/api/questions/${q.other.id}/answers`, sec.token, { kind: 'written', text: 'Năm học tới mở thêm hai lớp.' });
       expect(written.statusCode, written.body).toBe(200);
-      const fu = t.db.$client.prepare('select id from follow_ups where question_id = ?').get(q.other.id) as { id: number };
+      const fu = (await dbRow(t, 'select id from follow_ups where question_id = ?', q.other.id)) as { id: number };
       expect((await inject('POST', `/api/followups/${fu.id}/publish`, sec.token)).statusCode).toBe(200);
     });
   });
@@ -342,38 +345,66 @@ describe('a record that can be trusted', () => {
       const watcherSock = await open(watcher.token);
       const tallies = collect(watcherSock, 'votes:tally');
 
-      // Put an action into the same group-commit batch that makes its COMMIT fail: a
-      // foreign key checked only at COMMIT (deferred) that points at nothing.
-      const sqlite = t.db.$client;
-      type Batcher = { flush: () => void; queue: { run: () => unknown; done: () => void }[] };
-      const gc = t.app.groupCommit as unknown as Batcher;
-      const flush = gc.flush;
+      // Put an action into the vote's batch that makes its COMMIT fail: a foreign key
+      // checked only at COMMIT (deferred) that points at nothing. SQLite defers its own
+      // foreign keys for the transaction; PostgreSQL's are not deferrable, so there a
+      // scratch table has one that is.
+      const deferredFk =
+        TEST_DB === 'pg'
+          ? async () => {
+              await dbRun(t, 'INSERT INTO commit_fails (participant_id) VALUES (?)', 999_999);
+            }
+          : async () => {
+              await dbRun(t, 'PRAGMA defer_foreign_keys = ON');
+              await dbRun(t, 'INSERT INTO votes (question_id, participant_id) VALUES (?, ?)', q.id, 999_999);
+            };
+      if (TEST_DB === 'pg') await dbRun(t, 'CREATE TABLE commit_fails (participant_id integer REFERENCES participants (id) DEFERRABLE INITIALLY DEFERRED)');
       let armed = true;
-      gc.flush = function (this: Batcher) {
-        if (armed && this.queue.length > 0) {
-          armed = false;
-          this.queue.push({
-            run: () => {
-              sqlite.pragma('defer_foreign_keys = ON');
-              sqlite.prepare('INSERT INTO votes (question_id, participant_id) VALUES (?, ?)').run(q.id, 999_999);
-            },
-            done: () => undefined,
-          });
-        }
-        return flush.call(this);
-      };
+      let disarm: () => void;
+      // Votes ride the group commit, or, where the questions service has one (PostgreSQL),
+      // their own vote batch: the action goes into whichever carries this vote.
+      type VoteBatch = { apply: (items: unknown[]) => Promise<unknown> };
+      const voteBatch = (t.app.services.questions as unknown as { pgVotes?: VoteBatch | null }).pgVotes;
+      if (voteBatch) {
+        const apply = voteBatch.apply;
+        voteBatch.apply = async function (this: VoteBatch, items: unknown[]) {
+          const results = await apply.call(this, items);
+          if (armed) {
+            armed = false;
+            await deferredFk();
+          }
+          return results;
+        };
+        disarm = () => (voteBatch.apply = apply);
+      } else {
+        type Batcher = { flush: () => void; queue: { run: () => unknown; done: () => void }[] };
+        const gc = t.app.groupCommit as unknown as Batcher;
+        const flush = gc.flush;
+        gc.flush = function (this: Batcher) {
+          if (armed && this.queue.length > 0) {
+            armed = false;
+            this.queue.push({
+              run: deferredFk,
+              done: () => undefined,
+            });
+          }
+          return flush.call(this);
+        };
+        disarm = () => (gc.flush = flush);
+      }
       let ack;
       try {
         ack = await ask(voterSock, 'question:vote', { questionId: q.id });
       } finally {
-        gc.flush = flush;
+        disarm();
+        if (TEST_DB === 'pg') await dbRun(t, 'DROP TABLE commit_fails');
       }
       expect(armed).toBe(false);
       expect(ack.ok).toBe(false);
       await sleep(500);
       expect(tallies).toEqual([]);
-      expect(sqlite.prepare('select votes from questions where id = ?').get(q.id)).toEqual({ votes: 0 });
-      expect(sqlite.prepare('select count(*) n from votes where question_id = ?').get(q.id)).toEqual({ n: 0 });
+      expect(await dbRow(t, 'select votes from questions where id = ?', q.id)).toEqual({ votes: 0 });
+      expect(await dbRow(t, 'select count(*) n from votes where question_id = ?', q.id)).toEqual({ n: 0 });
 
       // The next vote goes through, and only then is a tally sent.
       const again = await ask(voterSock, 'question:vote', { questionId: q.id });
@@ -387,20 +418,26 @@ describe('a record that can be trusted', () => {
       const author = await joinSession(t, s.code);
       const q = await submit(s.id, author.token, 'Giá điện sinh hoạt có giảm không?');
       const voters = await Promise.all(Array.from({ length: 20 }, () => joinSession(t, s.code)));
-      const commits = (t.app.groupCommit as unknown as { flush: () => void }).flush;
+      // Votes ride the group commit (one flush a batch), or, where the questions service has
+      // one (PostgreSQL), their own vote batch (one write a batch): count whichever carries them.
+      const voteBatch = (t.app.services.questions as unknown as { pgVotes?: object | null }).pgVotes;
+      const batcher = (voteBatch ?? t.app.groupCommit) as unknown as Record<string, (...args: unknown[]) => unknown>;
+      const method = voteBatch ? 'write' : 'flush';
+      const commits = batcher[method]!;
       let flushes = 0;
-      (t.app.groupCommit as unknown as { flush: () => void }).flush = function (this: unknown) {
+      batcher[method] = function (this: unknown, ...args: unknown[]) {
         flushes++;
-        return commits.call(this);
+        return commits.apply(this, args);
       };
       try {
         const results = await Promise.all(voters.map((v) => inject('POST', `/api/questions/${q.id}/vote`, v.token)));
         expect(results.every((r) => r.statusCode === 200)).toBe(true);
       } finally {
-        (t.app.groupCommit as unknown as { flush: () => void }).flush = commits;
+        batcher[method] = commits;
       }
-      expect(t.db.$client.prepare('select votes from questions where id = ?').get(q.id)).toEqual({ votes: 20 });
+      expect(await dbRow(t, 'select votes from questions where id = ?', q.id)).toEqual({ votes: 20 });
       // Twenty votes arriving together share batches (one COMMIT each), not twenty COMMITs.
+      expect(flushes).toBeGreaterThan(0);
       expect(flushes).toBeLessThan(20);
     });
   });

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { loadConfig } from '../../server/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, createSession, createStaff, createTestApp, errorCode, joinSession, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, dbRow, dbRows, errorCode, joinSession, type TestApp } from '../helpers/app';
 import { ask, eventually, openSocket, type ClientSocket } from '../helpers/sockets';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -80,7 +80,7 @@ describe('tokens', () => {
       await ask(sock, 'question:submit', { sessionId: b.id, text: 'Chen vào phiên khác' }),
     ];
     expect(acks.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['WRONG_SESSION', 'WRONG_SESSION', 'WRONG_SESSION']);
-    expect(t.db.$client.prepare('select votes from questions where id = ?').get(qid)).toEqual({ votes: 0 });
+    expect(await dbRow(t, 'select votes from questions where id = ?', qid)).toEqual({ votes: 0 });
   });
 
   it('drops every open socket of a disabled staff user, and refuses them from then on', async () => {
@@ -191,13 +191,13 @@ describe('abuse limits', () => {
       // The default allows a burst of 5, then about one every 6 s.
       expect(codes.slice(0, 5)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
       expect(codes.slice(6)).toEqual(Array(6).fill('RATE_LIMITED'));
-      expect((t.db.$client.prepare('select count(*) n from questions where participant_id = ?').get(spammer.participantId) as { n: number }).n).toBe(
+      expect(((await dbRow(t, 'select count(*) n from questions where participant_id = ?', spammer.participantId)) as { n: number }).n).toBe(
         codes.filter((c) => c === 'ok').length,
       );
       const fine = await ask(b, 'question:submit', { sessionId: s.id, text: 'Câu hỏi bình thường' });
       expect(fine.ok).toBe(true);
       // Votes: far more than a person taps, on questions that take votes.
-      const targets = (t.db.$client.prepare('select id from questions where session_id = ?').all(s.id) as { id: number }[]).map((r) => r.id);
+      const targets = ((await dbRows(t, 'select id from questions where session_id = ?', s.id)) as { id: number }[]).map((r) => r.id);
       const votes: string[] = [];
       for (let i = 0; i < 80; i++) {
         const r = await ask(b, i % 2 ? 'question:unvote' : 'question:vote', { questionId: targets[i % targets.length]! });
@@ -279,7 +279,7 @@ describe('abuse limits', () => {
     try {
       const s = await createSession(t, 'live', { moderation: 'post' });
       const p = await joinSession(t, s.code);
-      const before = t.db.$client.prepare('select count(*) n from questions').get();
+      const before = await dbRow(t, 'select count(*) n from questions');
       for (const size of [70_000, 1_000_000, 5_000_000]) {
         const res = await t.app.inject({
           method: 'POST',
@@ -291,7 +291,7 @@ describe('abuse limits', () => {
       }
       const join = await t.app.inject({ method: 'POST', url: '/api/join', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ code: s.code, contact: 'y'.repeat(100_000) }) });
       expect(join.statusCode).toBe(413);
-      expect(t.db.$client.prepare('select count(*) n from questions').get()).toEqual(before);
+      expect(await dbRow(t, 'select count(*) n from questions')).toEqual(before);
     } finally {
       await t.close();
     }

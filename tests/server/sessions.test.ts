@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOIN_CODE_ALPHABET } from '../../server/domain/sessions/join-code';
-import { auth, createSession, createStaff, createTestApp, errorCode, sessionBody, setStatus, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, dbRows, dbRun, errorCode, sessionBody, setStatus, type TestApp } from '../helpers/app';
 
 describe('sessions', () => {
   let t: TestApp;
@@ -62,9 +62,7 @@ describe('sessions', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ title: 'Đối thoại về chuyển đổi số', moderation: 'post', maxQuestionLength: 500, status: 'open' });
-    const audit = t.db.$client
-      .prepare("select action, before, after from audit_log where entity = 'session' and entity_id = ? order by id")
-      .all(s.id) as { action: string; before: string; after: string }[];
+    const audit = (await dbRows(t, "select action, before, after from audit_log where entity = 'session' and entity_id = ? order by id", s.id)) as { action: string; before: string; after: string }[];
     expect(audit.map((a) => a.action)).toEqual(['session.create', 'session.status.open', 'session.update']);
     expect(JSON.parse(audit[2]!.before).title).toBe(s.title);
     expect(JSON.parse(audit[2]!.after).title).toBe('Đối thoại về chuyển đổi số');
@@ -133,10 +131,13 @@ describe('sessions', () => {
     expect(codes.size).toBe(30);
     const archived = await createSession(t, 'archived');
     // Force a clash: a new session may reuse the archived code.
-    t.db.$client.prepare("update sessions set code = ? where status = 'draft' and id = (select max(id) from sessions where status = 'draft')").run(archived.code);
-    const dup = () =>
-      t.db.$client.prepare("update sessions set code = ? where status = 'draft' and id = (select min(id) from sessions where status = 'draft')").run(archived.code);
-    expect(dup).toThrow(/UNIQUE/);
+    await dbRun(t, "update sessions set code = ? where status = 'draft' and id = (select max(id) from sessions where status = 'draft')", archived.code);
+    const dup = await dbRun(t, "update sessions set code = ? where status = 'draft' and id = (select min(id) from sessions where status = 'draft')", archived.code).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    // SQLite's UNIQUE constraint failed, PostgreSQL's 23505.
+    expect(t.port.isUniqueViolation(dup), String(dup)).toBe(true);
     void setStatus;
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpItem, SessionStats } from '../../shared/schemas/secretariat';
-import { auth, createStaff, createTestApp, type TestApp } from '../helpers/app';
+import { auth, createStaff, createTestApp, dbRun, type TestApp } from '../helpers/app';
 import { runSession, type SecretariatFixture } from '../helpers/secretariat';
 
 describe('session statistics', () => {
@@ -62,7 +62,7 @@ describe('session statistics', () => {
     });
     const item = ((await t.app.inject({ url: `/api/followups?sessionId=${f.session.id}`, headers: auth(f.tokens.sec) })).json() as FollowUpItem[])[0]!;
     // Deferred two days before it was published.
-    t.db.$client.prepare('UPDATE follow_ups SET created_at = ? WHERE id = ?').run(new Date(Date.now() - 2 * 86_400_000).toISOString(), item.id);
+    await dbRun(t, 'UPDATE follow_ups SET created_at = ? WHERE id = ?', new Date(Date.now() - 2 * 86_400_000).toISOString(), item.id);
     expect((await t.app.inject({ method: 'POST', url: `/api/followups/${item.id}/publish`, headers: auth(f.tokens.sec) })).statusCode).toBe(200);
     const s: SessionStats = (await stats(f.tokens.sec)).json();
     expect(s.followUps.published).toBe(1);

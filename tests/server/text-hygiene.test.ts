@@ -29,12 +29,12 @@ describe('text hygiene', () => {
 
 describe('text hygiene on the real server', () => {
   it('stores names, localities, questions and moderator edits without bidi, zero-width or control characters', async () => {
-    const { createTestApp, createSession, joinSession, auth } = await import('../helpers/app');
+    const { createTestApp, createSession, joinSession, auth, dbRow, dbRows } = await import('../helpers/app');
     const t = await createTestApp();
     try {
       const s = await createSession(t, 'live', { moderation: 'pre' });
       const p = await joinSession(t, s.code, { displayName: 'Chủ tịch UBND\u200b\u202e LIAM', locality: 'Xã\u2066 Hòa\u0007 Bình\u200d', contact: '0912\u200b345\u202e678' });
-      const row = t.db.$client.prepare('select display_name, locality, contact from participants where id = ?').get(p.participantId);
+      const row = await dbRow(t, 'select display_name, locality, contact from participants where id = ?', p.participantId);
       expect(row).toEqual({ display_name: 'Chủ tịch UBND LIAM', locality: 'Xã Hòa Bình', contact: '0912345678' });
       const q = await t.app.inject({
         method: 'POST',
@@ -54,7 +54,7 @@ describe('text hygiene on the real server', () => {
         payload: { action: 'edit', text: 'Khi nào\u200b sửa đường\u202e liên thôn?' },
       });
       expect(edit.json().text).toBe('Khi nào sửa đường liên thôn?');
-      const stored = t.db.$client.prepare('select text from questions').all();
+      const stored = await dbRows(t, 'select text from questions');
       expect(JSON.stringify(stored)).not.toMatch(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u0000-\u0009\u000b-\u001f]/);
     } finally {
       await t.close();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question, Session, Venue } from '../../shared/schemas/entities';
 import { roundRobin, venueTurns } from '../../shared/turns';
 import { ask, collect, eventually, openSocket, type ClientSocket } from '../helpers/sockets';
-import { auth, createSession, createStaff, createTestApp, joinSession, type TestApp } from '../helpers/app';
+import { auth, createSession, createStaff, createTestApp, dbRow, joinSession, type TestApp } from '../helpers/app';
 
 const SECRET = 'sms-gateway-test-secret-0123456789';
 const sign = (raw: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
@@ -36,7 +36,7 @@ describe('linked venues, questions taken on behalf, SMS intake', () => {
     });
     return { status: res.status, body: await res.json() };
   };
-  const count = (sql: string, ...args: unknown[]) => (t.db.$client.prepare(sql).get(...args) as { n: number }).n;
+  const count = async (sql: string, ...args: unknown[]) => (await dbRow<{ n: number }>(t, sql, ...args))!.n;
 
   beforeAll(async () => {
     t = await createTestApp({ SMS_WEBHOOK_SECRET: SECRET, RATE_LIMIT_SMS_PER_MINUTE: '2' });
@@ -84,7 +84,7 @@ describe('linked venues, questions taken on behalf, SMS intake', () => {
     expect(byMod.status).toBe(403);
     const empty = await http('POST', `/api/sessions/${session.id}/venues`, t.adminToken, { name: '   ' });
     expect(empty.status).toBe(400);
-    expect(count('select count(*) n from venues where session_id = ?', session.id)).toBe(3);
+    expect(await count('select count(*) n from venues where session_id = ?', session.id)).toBe(3);
   });
 
   it('places phones joining by a venue code in that venue; their questions carry the venue and channel app', async () => {
@@ -139,13 +139,13 @@ describe('linked venues, questions taken on behalf, SMS intake', () => {
     const list = await http('GET', `/api/sessions/${session.id}/questions`, venueMod.token);
     expect(list.body.map((q: Question) => q.venueId)).toEqual([venues[0]!.id, venues[0]!.id]);
     const other = (await http('GET', `/api/sessions/${session.id}/questions`, centralMod.token)).body.find((q: Question) => q.venueId === venues[1]!.id);
-    const before = t.db.$client.prepare('select status, updated_at from questions where id = ?').get(other.id);
+    const before = await dbRow(t, 'select status, updated_at from questions where id = ?', other.id);
     const refused = await http('POST', `/api/questions/${other.id}/moderate`, venueMod.token, { action: 'approve' });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('NOT_ASSIGNED');
     const bySocket = await ask(sock, 'question:moderate', { questionId: other.id, action: 'approve' });
     expect(bySocket).toMatchObject({ ok: false, error: { code: 'NOT_ASSIGNED' } });
-    expect(t.db.$client.prepare('select status, updated_at from questions where id = ?').get(other.id)).toEqual(before);
+    expect(await dbRow(t, 'select status, updated_at from questions where id = ?', other.id)).toEqual(before);
     expect(created.some((q) => q.venueId !== venues[0]!.id)).toBe(false);
 
     // It screens its own; the stage stays with the central desk.
@@ -176,7 +176,7 @@ describe('linked venues, questions taken on behalf, SMS intake', () => {
     expect(pub).toMatchObject({ channel: 'paper', authorName: null });
 
     const leader = await createStaff(t, 'leader');
-    const before = count('select count(*) n from questions');
+    const before = await count('select count(*) n from questions');
     for (const token of [p.token, leader.token]) {
       const r = await http('POST', `/api/sessions/${session.id}/questions`, token, { text: 'Không được', channel: 'floor' });
       expect(r.status).toBe(403);
@@ -185,7 +185,7 @@ describe('linked venues, questions taken on behalf, SMS intake', () => {
     expect(badVenue.status).toBe(400);
     const badChannel = await http('POST', `/api/sessions/${session.id}/questions`, secretary.token, { text: 'Kênh lạ', channel: 'app' });
     expect(badChannel.status).toBe(400);
-    expect(count('select count(*) n from questions')).toBe(before);
+    expect(await count('select count(*) n from questions')).toBe(before);
   });
 
   it('takes a signed SMS by session or venue code and refuses a bad signature, a replay, a stale or unknown one', async () => {
@@ -205,7 +205,7 @@ describe('linked venues, questions taken on behalf, SMS intake', () => {
     const bySession = await sms({ from: '0912000222', text: `${session.code.toLowerCase()}   Hỏi về trường học`, receivedAt: now(), messageId: 'm-2' });
     expect(bySession.body.question).toMatchObject({ sessionId: session.id, venueId: null });
 
-    const rows = count('select count(*) n from questions');
+    const rows = await count('select count(*) n from questions');
     const raw = JSON.stringify({ from: '0912000333', text: `${session.code} Câu hỏi giả`, receivedAt: now(), messageId: 'm-3' });
     const forged = await sms(JSON.parse(raw), sign(raw, 'wrong-secret'));
     expect(forged.status).toBe(401);
@@ -225,12 +225,12 @@ describe('linked venues, questions taken on behalf, SMS intake', () => {
     expect(unknown.body.reply).toContain('Không tìm thấy hội nghị có mã ZZZZ99');
     const empty = await sms({ from: '0912000555', text: `${session.code}`, receivedAt: now(), messageId: 'm-6' });
     expect(empty.body.error.code).toBe('QUESTION_EMPTY');
-    expect(count('select count(*) n from questions')).toBe(rows);
+    expect(await count('select count(*) n from questions')).toBe(rows);
     // A refused message is remembered: sent again (now with a question), its id is not taken.
-    expect(count("select count(*) n from sms_messages where message_id in ('m-5', 'm-6') and question_id is null")).toBe(2);
+    expect(await count("select count(*) n from sms_messages where message_id in ('m-5', 'm-6') and question_id is null")).toBe(2);
     const again = await sms({ from: '0912000555', text: `${session.code} Bây giờ mới có câu hỏi`, receivedAt: now(), messageId: 'm-6' });
     expect(again.body.error.code).toBe('SMS_REPLAYED');
-    expect(count('select count(*) n from questions')).toBe(rows);
+    expect(await count('select count(*) n from questions')).toBe(rows);
 
     // Per phone number: two a minute here, then a polite refusal.
     await sms({ from: '0912000999', text: `${session.code} Một`, receivedAt: now(), messageId: 'r-1' });
@@ -239,7 +239,7 @@ describe('linked venues, questions taken on behalf, SMS intake', () => {
     expect(limited.status).toBe(429);
     expect(limited.body.reply).toContain('quá nhiều tin nhắn');
     // One participant per number and session.
-    expect(count("select count(distinct participant_id) n from questions where channel = 'sms' and session_id = ?", session.id)).toBe(3);
+    expect(await count("select count(distinct participant_id) n from questions where channel = 'sms' and session_id = ?", session.id)).toBe(3);
   });
 
   it('orders the queue round-robin across venues, fewest turns on stage first', async () => {
