@@ -50,3 +50,22 @@ export const cleanMultiline = (input: string): string => cleanText(input, { mult
 
 export const cleanMultilineOrNull = (input: string | null | undefined): string | null =>
   input == null ? null : cleanMultiline(input) || null;
+
+/**
+ * Takes every NUL character out of the strings of a (JSON-like) value, in
+ * place for objects and arrays; returns the value (a new one for a string).
+ * No field of the API keeps one (stored text drops control characters
+ * anyway) and PostgreSQL refuses it in text: the boundaries take it out
+ * before anything, a lookup or a check, reaches a query.
+ */
+export function withoutNul<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replaceAll('\u0000', '') : value) as T;
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = withoutNul(value[i], depth + 1);
+  } else {
+    const o = value as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = withoutNul(o[k], depth + 1);
+  }
+  return value;
+}

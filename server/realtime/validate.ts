@@ -1,6 +1,7 @@
 import { Compile } from 'typebox/compile';
 import type { Static, TSchema } from 'typebox';
 import { DomainError } from '../domain/errors';
+import { withoutNul } from '../../shared/text';
 
 // Compiled once per schema, not once per socket: every connection registers
 // the same handlers, and compiling per socket cost CPU at each connect and
@@ -13,6 +14,7 @@ export function payloadParser<T extends TSchema>(schema: T): (payload: unknown) 
   if (cached) return cached as (payload: unknown) => Static<T>;
   const validator = Compile(schema);
   const parse = (payload: unknown): Static<T> => {
+    payload = withoutNul(payload);
     if (validator.Check(payload)) return payload as Static<T>;
     const first = validator.Errors(payload)[0];
     const where = first?.instancePath || '(payload)';
