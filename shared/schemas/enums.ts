@@ -63,7 +63,9 @@ export const AuthorityMode = Type.Enum(AUTHORITY_MODES);
 export type AuthorityMode = (typeof AUTHORITY_MODES)[number];
 
 export type Id = Static<typeof Id>;
-export const Id = Type.Integer({ minimum: 1 });
+/** The largest id or count a column holds on either engine (PostgreSQL's integer). */
+export const MAX_INT32 = 2_147_483_647;
+export const Id = Type.Integer({ minimum: 1, maximum: MAX_INT32 });
 
 export const QuestionChannel = Type.Enum(QUESTION_CHANNELS);
 export type QuestionChannel = (typeof QUESTION_CHANNELS)[number];

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { AUDIENCE_GROUPS, OPINION_CHANNELS, OPINION_ENTRY_CHANNELS, OPINION_LEVELS, OPINION_OUTCOMES, UNIT_LEVELS } from '../constants';
-import { Id, ParticipantGroup, QuestionStatus } from './enums';
+import { Id, MAX_INT32, ParticipantGroup, QuestionStatus } from './enums';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const IsoDateTime = Type.String({ format: 'date-time' });
@@ -216,7 +216,7 @@ export const OpinionsQuery = Type.Object(
     unitId: Type.Optional(Id),
     sessionId: Type.Optional(Id),
     /** A field's id, or 0 for "not classified". */
-    fieldId: Type.Optional(Type.Integer({ minimum: 0 })),
+    fieldId: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INT32 })),
     level: Type.Optional(OpinionLevel),
     /** An outcome, or `none` for "no outcome yet". */
     outcome: Type.Optional(Type.Union([OpinionOutcome, Type.Literal('none')])),

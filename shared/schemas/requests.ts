@@ -4,6 +4,7 @@ import {
   CommitmentStatus,
   FollowUpStatus,
   Id,
+  MAX_INT32,
   ModerationAction,
   ModerationMode,
   PanelRole,
@@ -212,7 +213,7 @@ export const FollowUpUpdateBody = Type.Object(
 );
 export type FollowUpUpdateBody = Static<typeof FollowUpUpdateBody>;
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_INT32 }) });
 export type IdParams = Static<typeof IdParams>;
 
 export const SessionIdPayload = Type.Object({ sessionId: Id }, { additionalProperties: false });
@@ -252,13 +253,13 @@ export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
 
 export const AuditQuery = Type.Object(
   {
-    sessionId: Type.Optional(Type.Integer({ minimum: 1 })),
+    sessionId: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })),
     entity: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-    entityId: Type.Optional(Type.Integer({ minimum: 1 })),
-    actorId: Type.Optional(Type.Integer({ minimum: 1 })),
+    entityId: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })),
+    actorId: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })),
     action: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
     /** Entries older than this id (the `nextBefore` of the previous page). */
-    before: Type.Optional(Type.Integer({ minimum: 1 })),
+    before: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
   { additionalProperties: false },
