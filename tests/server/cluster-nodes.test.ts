@@ -8,9 +8,10 @@ import { GAP_WAIT_MS } from '../../shared/constants';
 import { buildApp } from '../../server/app';
 import { connectRedis } from '../../server/cluster/redis';
 import { loadConfig } from '../../server/config';
-import { openDb } from '../../server/db/client';
+import { openDatabase } from '../../server/db/open';
 import { bootstrap } from '../../server/domain/bootstrap';
-import { ADMIN_PASSWORD, auth, createSession, errorCode, joinSession, login, type TestApp } from '../helpers/app';
+import { ADMIN_PASSWORD, auth, createSession, dbRow, errorCode, joinSession, login, type TestApp } from '../helpers/app';
+import { freshPgDatabase, TEST_PG_URL } from '../helpers/pg';
 import { ask, collect, eventually, openSocket, sleep, type ClientSocket } from '../helpers/sockets';
 import { tcpProxy } from '../helpers/tcp-proxy';
 
@@ -27,6 +28,8 @@ describe.skipIf(!TEST_REDIS_URL)('two nodes on one Redis', () => {
   const prefix = `t${process.pid}${Math.random().toString(36).slice(2, 8)}:`;
   const dir = mkdtempSync(join(tmpdir(), 'langnghe-cluster-'));
   const dbFile = join(dir, 'shared.db');
+  // PostgreSQL when the machine has it (CI does), as cluster mode runs; else one SQLite file both nodes open.
+  let shared: { url: string; drop: () => Promise<void> } | null = null;
   const sockets: ClientSocket[] = [];
   let a: TestApp;
   let b: TestApp;
@@ -38,6 +41,7 @@ describe.skipIf(!TEST_REDIS_URL)('two nodes on one Redis', () => {
       JWT_SECRET,
       ADMIN_PASSWORD,
       REDIS_URL: TEST_REDIS_URL,
+      ...(shared && { DATABASE_URL: shared.url }),
       REDIS_PREFIX: prefix,
       NODE_ID: name,
       CLIENT_DIR: join(process.cwd(), 'dist/client'),
@@ -45,24 +49,29 @@ describe.skipIf(!TEST_REDIS_URL)('two nodes on one Redis', () => {
       RATE_LIMIT_LOGIN_FAILURES_PER_IP: '4',
       ...env,
     });
-    const db = openDb(dbFile);
-    const app = await buildApp({ config, db });
+    const database = await openDatabase({ databaseUrl: shared?.url ?? null, dataDir, sqliteFile: dbFile, maxConnections: 5 });
+    const app = await buildApp({ config, db: database.port });
     await bootstrap(app.services, ADMIN_PASSWORD);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    let closed = false;
     return {
       app,
       port: app.services.port,
-      db,
+      get db() {
+        if (!database.sqlite) throw new Error('the nodes share PostgreSQL: read it through the port');
+        return database.sqlite;
+      },
       config,
       dataDir,
       adminToken: await login(app, 'admin', ADMIN_PASSWORD),
       url,
       listen: async () => url,
       close: async () => {
-        if (!db.$client.open) return;
+        if (closed) return;
+        closed = true;
         await app.close();
-        db.$client.close();
+        await database.close();
       },
     };
   };
@@ -83,6 +92,7 @@ describe.skipIf(!TEST_REDIS_URL)('two nodes on one Redis', () => {
   };
 
   beforeAll(async () => {
+    shared = TEST_PG_URL ? await freshPgDatabase() : null;
     a = await startNode('node-a');
     b = await startNode('node-b');
   });
@@ -90,6 +100,7 @@ describe.skipIf(!TEST_REDIS_URL)('two nodes on one Redis', () => {
   afterAll(async () => {
     sockets.forEach((s) => s.close());
     await Promise.all([a?.close(), b?.close()]);
+    await shared?.drop();
     rmSync(dir, { recursive: true, force: true });
     const redis = await connectRedis(TEST_REDIS_URL);
     for await (const keys of redis.scanIterator({ MATCH: `*${prefix}*`, COUNT: 500 })) if (keys.length) await redis.del(keys);
@@ -110,7 +121,7 @@ describe.skipIf(!TEST_REDIS_URL)('two nodes on one Redis', () => {
     ] as const) {
       const res = await node.app.inject({ url: '/api/health' });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toEqual({ ok: true, node: name, database: 'sqlite', redis: 'ok' });
+      expect(res.json()).toEqual({ ok: true, node: name, database: shared ? 'postgres' : 'sqlite', redis: 'ok' });
     }
   });
 
@@ -177,9 +188,8 @@ describe.skipIf(!TEST_REDIS_URL)('two nodes on one Redis', () => {
     const unvotes = await Promise.all(voterSocks.slice(0, 5).map((s) => ask(s, 'question:unvote', { questionId })));
     expect(unvotes.every((x) => x.ok)).toBe(true);
 
-    const sqlite = a.db.$client;
-    const rows = (sqlite.prepare('select count(*) as n from votes where question_id = ?').get(questionId) as { n: number }).n;
-    const counter = (sqlite.prepare('select votes from questions where id = ?').get(questionId) as { votes: number }).votes;
+    const rows = (await dbRow<{ n: number }>(a, 'select count(*) as n from votes where question_id = ?', questionId))!.n;
+    const counter = (await dbRow<{ votes: number }>(a, 'select votes from questions where id = ?', questionId))!.votes;
     expect(rows).toBe(19);
     expect(counter).toBe(rows);
     for (const w of watchers) {
