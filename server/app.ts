@@ -1,5 +1,6 @@
 import helmet from '@fastify/helmet';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
+import { redisRateLimitStore } from './cluster/rate-limit-store';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -114,6 +115,8 @@ export async function buildApp({ config, db, logger = false, clock = () => new D
 
   await app.register(rateLimit, {
     global: true,
+    // Cluster mode: counted in Redis for every node (the sign-in slowdown per account too).
+    ...(cluster && { store: redisRateLimitStore(cluster.redis, cluster.prefix), skipOnError: true }),
     max: config.rateLimit.ipPerMinute,
     timeWindow: 60_000,
     // A request whose connection is already gone has no req.ip; the default

@@ -271,6 +271,22 @@ describe.skipIf(!TEST_REDIS_URL)('two nodes on one Redis', () => {
     expect((await b.app.inject({ method: 'POST', url: '/api/auth/login', payload: right, remoteAddress: '10.9.8.8' })).statusCode).toBe(200);
   });
 
+  it('counts sign-in attempts per account, and requests per address, on every node', async () => {
+    const attempt = (node: TestApp) =>
+      node.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'thu.ky', password: 'sai-mat-khau' }, remoteAddress: '10.7.7.7' });
+    const remaining = (res: { headers: Record<string, unknown> }) => Number(res.headers['x-ratelimit-remaining']);
+    const first = await attempt(a);
+    const second = await attempt(b);
+    const third = await attempt(a);
+    expect(Number.isFinite(remaining(first))).toBe(true);
+    // One budget for the account at this address, whichever node is asked.
+    expect([remaining(second), remaining(third)]).toEqual([remaining(first) - 1, remaining(first) - 2]);
+    // The per-address limit on every other route too.
+    const pageA = await a.app.inject({ url: '/api/localities?q=tan', remoteAddress: '10.7.7.8' });
+    const pageB = await b.app.inject({ url: '/api/localities?q=tan', remoteAddress: '10.7.7.8' });
+    expect(remaining(pageB)).toBe(remaining(pageA) - 1);
+  });
+
   // Last: node A stops.
   it('lets a phone whose node stops carry on through the other with the messages it missed (connection state recovery)', async () => {
     const portOf = (t: TestApp) => Number(new URL(t.url).port);
