@@ -76,12 +76,13 @@ describe.skipIf(TEST_DB !== 'pg')('questions side by side on PostgreSQL', () => 
 
   it('numbers questions sent to both nodes at once 1, 2, 3… without a gap or a twin', async () => {
     const s = await createSession(a, 'live', { moderation: 'post' });
-    const people = await Promise.all(Array.from({ length: 6 }, () => joinSession(a, s.code)));
+    // Sixty at once through both nodes: each waits its turn on the session's numbering lock, none gives up.
+    const people = await Promise.all(Array.from({ length: 12 }, () => joinSession(a, s.code)));
     const sent = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => submit(on(i), people[i % people.length]!.token, s.id, { text: `Câu hỏi số ${i} về đường làng` })),
+      Array.from({ length: 60 }, (_, i) => submit(on(i), people[i % people.length]!.token, s.id, { text: `Câu hỏi số ${i} về đường làng` })),
     );
     const numbers = sent.map((r) => ok(r).number).sort((x, y) => x - y);
-    expect(numbers).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(numbers).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
   });
 
   it('makes one row for the same client id sent to both nodes at once', async () => {

@@ -57,6 +57,9 @@ interface VoteBatchStatements {
   bump: Prepared<[number[], number[]], { id: number; votes: number }>;
 }
 
+/** Advisory lock class of a session's question numbering (the two-int form; the second int is the session id). */
+const NUMBERING_LOCK_CLASS = 7262;
+
 export class QuestionsRepo {
   // Votes are the hot path (thousands a second in a vote storm): plain
   // prepared statements, no query building per call.
@@ -75,6 +78,7 @@ export class QuestionsRepo {
   private readonly votedByStmt: Prepared<[number, number], { id: number }>;
   private readonly sessionOfVenueStmt: Prepared<[number], { s: number }>;
   private readonly lockStmt: Prepared<[number], { id: number }>;
+  private readonly numberingLockStmt: Prepared<[number], unknown>;
   private readonly withAuthorColumns: ReturnType<typeof withAuthorColumnsOf>;
 
   constructor(private readonly port: DbPort) {
@@ -141,6 +145,8 @@ export class QuestionsRepo {
       sqlite: 'SELECT id FROM questions WHERE id = ?',
       pg: 'SELECT id FROM questions WHERE id = $1 FOR NO KEY UPDATE',
     });
+    // The two-int form (class, session): a lock space apart from the bigint keys of PG_LOCKS and the register's.
+    this.numberingLockStmt = port.prepare({ sqlite: 'SELECT ?', pg: `SELECT pg_advisory_xact_lock(${NUMBERING_LOCK_CLASS}, $1) AS locked` });
   }
 
   /**
@@ -328,9 +334,19 @@ export class QuestionsRepo {
   }
 
   /**
-   * The next number within the session. Two transactions side by side
-   * (PostgreSQL) can both read the same one: the unique index
-   * questions_session_number then fails the second insert, which retries.
+   * Holds the session's question numbering until the transaction ends
+   * (PostgreSQL; SQLite's write transactions are serial already). Without it,
+   * questions sent to several nodes at once all read the same next number and
+   * all but one fail on the unique index and retry, again and again under
+   * load: the bench's two nodes saw half the questions of a storm give up.
+   */
+  async lockNumbering(sessionId: number): Promise<void> {
+    if (this.port.dialect === 'pg') await this.numberingLockStmt.get(sessionId);
+  }
+
+  /**
+   * The next number within the session. Call after `lockNumbering`; the
+   * unique index questions_session_number is still the guard.
    */
   async nextNumber(sessionId: number): Promise<number> {
     return Number((await this.nextNumberStmt.get(sessionId))!.n);

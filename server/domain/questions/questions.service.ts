@@ -336,6 +336,7 @@ export class QuestionsService {
         const raced = await this.repo.byClientId(participantId, q.clientId);
         if (raced) return { row: raced, created: false };
       }
+      await this.repo.lockNumbering(sessionId);
       let inserted: QuestionRow | undefined;
       for (let attempt = 1; !inserted; attempt++) {
         try {
