@@ -10,6 +10,13 @@
  * Usage: npm run bench -- [--participants 2000] [--workers 2] [--mixed-seconds 30]
  *        [--vote-rate 3000] [--question-rate 50] [--phase-seconds 10] [--no-floor]
  *        [--profile] [--out bench/results/x.json] [--smoke]
+ *        [--scenario two-nodes] [--nodes 1|2] [--engine sqlite|pg] [--pg-url URL] [--redis-url URL]
+ *
+ * Two nodes (--scenario two-nodes): two server processes on one fresh
+ * PostgreSQL database and one Redis (a prefix of its own), both started at
+ * once on the empty database; phones, observers and workers alternate between
+ * the nodes, so a vote acknowledged by one node is timed until an observer on
+ * the other shows it (cross-node vote-to-visible).
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,8 +25,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { io, type Socket } from 'socket.io-client';
+import { freshPgDatabase, pgRows, sqliteRows, sweepRedis, type StoredRows } from './lib/cluster';
 import { cpuModel, cpuSeconds, machineLoad, memoryKb, pin, Sampler, schedSeconds, threadCpuSeconds, threadState } from './lib/proc';
 import type { FromFloor, FromWorker, JoinReport, PhaseReport, PhaseSpec, ToFloor, ToWorker } from './lib/protocol';
 import { round, summarize, table, type Summary } from './lib/stats';
@@ -44,6 +51,12 @@ export interface BenchOptions {
   pin: boolean;
   /** Run `node <dir>/dist/server/main.js` (a built tree, e.g. another commit for A/B); null runs server/main.ts here with tsx. */
   serverDir: string | null;
+  /** Server processes sharing the session (2: cluster mode, needs PostgreSQL and Redis). */
+  nodes: number;
+  /** A PostgreSQL server where the bench may create (and then drops) a database of its own; null runs on SQLite in the temp dir. */
+  pgUrl: string | null;
+  /** Redis for the cluster mode (required with nodes > 1); the run uses a key prefix of its own and deletes its keys afterwards. */
+  redisUrl: string | null;
   participants: number;
   workers: number;
   joinConcurrency: number;
@@ -72,6 +85,9 @@ export function defaultOptions(over: Partial<BenchOptions> = {}): BenchOptions {
     observers: 1,
     pin: false,
     serverDir: null,
+    nodes: 1,
+    pgUrl: null,
+    redisUrl: null,
     participants,
     workers: participants >= 500 ? 2 : 1,
     joinConcurrency: 64,
@@ -314,13 +330,24 @@ export interface PhaseResult {
   voteAckMs: Summary;
   questionAckMs: Summary;
   voteToVisibleMs: Summary & { notVisible: number; beforeAck: number };
+  /** Several nodes: vote-to-visible where the voter's node is the observer's (same) and where it is not (cross). */
+  voteToVisibleByNode?: { same: Summary; cross: Summary };
   /** From the moment a vote left its phone to the first tally showing it at an observer: the voter's whole wait. */
   sentToVisibleMs: Summary;
   deliveries: number;
   deliveriesPerSec: number;
   received: Record<string, number>;
   disconnects: number;
-  server: { cpuCores: number; mainThreadCores: number; peakCpuCores: number; cpuSeconds: number; usPerDelivery: number; rssMb: number };
+  /** All nodes together, except mainThreadCores: the busiest node's main thread (the one that limits). */
+  server: {
+    cpuCores: number;
+    mainThreadCores: number;
+    peakCpuCores: number;
+    cpuSeconds: number;
+    usPerDelivery: number;
+    rssMb: number;
+    nodes: { mainThreadCores: number; cpuCores: number }[];
+  };
   generator: {
     cpuCores: number;
     /** Each worker's own CPU (process.cpuUsage) / wall, and the orchestrator's (observers, moderator). */
@@ -351,7 +378,9 @@ export interface BenchResult {
   startedAt: string;
   machine: { cpu: string; cores: number; memGb: number; node: string; loadBefore: number[]; loadAfter: number[]; pinned: string | null };
   server: string;
-  options: Omit<BenchOptions, 'out' | 'quiet'>;
+  /** How many server processes, on which database engine. */
+  deployment: { nodes: number; engine: 'sqlite' | 'postgresql'; firstStartBy: number };
+  options: Omit<BenchOptions, 'out' | 'quiet' | 'pgUrl' | 'redisUrl'>;
   rateLimits: Record<string, string>;
   join: {
     participants: number;
@@ -385,6 +414,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     if (!opts.quiet) console.log(...a);
   };
   const children: ChildProcess[] = [];
+  /** The server processes, node 1 first. */
+  const servers: ChildProcess[] = [];
+  /** What the run made outside its temp dir, to undo at the end: a PostgreSQL database, Redis keys under a prefix. */
+  const made: { dropDatabase?: () => Promise<void>; redisPrefix?: string } = {};
   const dataDir = mkdtempSync(join(tmpdir(), 'langnghe-bench-'));
   // Profiles are large and machine-specific: kept outside the repository.
   const profileDir = opts.profile ? join(tmpdir(), 'langnghe-bench-profiles') : null;
@@ -424,6 +457,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     killAll();
     process.off('exit', onExit);
     rmSync(dataDir, { recursive: true, force: true });
+    await made.dropDatabase?.().catch((err: unknown) => console.error(`could not drop the bench database: ${String(err)}`));
+    if (made.redisPrefix && opts.redisUrl) await sweepRedis(opts.redisUrl, made.redisPrefix).catch((err: unknown) => console.error(`could not sweep the bench's Redis keys: ${String(err)}`));
   }
 
   async function body(): Promise<BenchResult> {
@@ -455,40 +490,67 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     if (N + 100 > 60_000) env.RATE_LIMIT_IP_PER_MINUTE = rateLimits.RATE_LIMIT_IP_PER_MINUTE = String(N * 2);
     for (const [k, v] of Object.entries(rateLimits)) log(`! raised ${k}=${v} for this run (per-participant storm rate above the default)`);
 
-    // -- the server ------------------------------------------------------------
-    const port = await freePort();
-    env.PORT = String(port);
-    const url = `http://127.0.0.1:${port}`;
+    // -- the server (one process per node) -----------------------------------------
+    if (opts.pgUrl) {
+      const db = await freshPgDatabase(opts.pgUrl);
+      made.dropDatabase = db.drop;
+      env.DATABASE_URL = db.url;
+    }
+    if (opts.nodes > 1) {
+      if (!opts.pgUrl || !opts.redisUrl) throw new Error('several nodes need PostgreSQL and Redis (--pg-url, --redis-url)');
+      made.redisPrefix = `bench${process.pid}${Math.random().toString(36).slice(2, 8)}:`;
+      env.REDIS_URL = opts.redisUrl;
+      env.REDIS_PREFIX = made.redisPrefix;
+    }
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const serverDir = opts.serverDir ? resolve(ROOT, opts.serverDir) : null;
-    const server = serverDir
-      ? spawn(process.execPath, [...prof, join(serverDir, 'dist', 'server', 'main.js')], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(process.execPath, ['--import', 'tsx', ...prof, 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(server);
+    const urls: string[] = [];
+    // All nodes at once: on an empty database they race to migrate and to create the first admin, as a real rollout would.
+    for (let n = 0; n < opts.nodes; n++) {
+      const port = await freePort();
+      urls.push(`http://127.0.0.1:${port}`);
+      // Each node has its own data dir (uploads, SQLite file when there is one); a cluster's data is in PostgreSQL.
+      const nodeDir = n === 0 ? dataDir : join(dataDir, `node-${n + 1}`);
+      mkdirSync(nodeDir, { recursive: true });
+      const nodeEnv = { ...env, PORT: String(port), DATA_DIR: nodeDir, NODE_ID: `bench-node-${n + 1}` };
+      const proc = serverDir
+        ? spawn(process.execPath, [...prof, join(serverDir, 'dist', 'server', 'main.js')], { cwd: serverDir, env: nodeEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(process.execPath, ['--import', 'tsx', ...prof, 'server/main.ts'], { cwd: ROOT, env: nodeEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(proc);
+      servers.push(proc);
+      const keep = (b: Buffer) => {
+        serverLog.push(opts.nodes > 1 ? `[node ${n + 1}] ${b.toString()}` : b.toString());
+        if (serverLog.length > 200) serverLog.shift();
+      };
+      proc.stdout!.on('data', keep);
+      proc.stderr!.on('data', keep);
+    }
+    const server = servers[0]!;
+    const url = urls[0]!;
     let pinned: string | null = null;
     if (opts.pin) {
       if (pin(server.pid!, '0') && pin(process.pid, '1')) pinned = 'server on CPU 0; generator (workers, observers, moderator) on CPU 1';
       else log('! taskset failed: not pinned');
     }
-    const keep = (b: Buffer) => {
-      serverLog.push(b.toString());
-      if (serverLog.length > 200) serverLog.shift();
-    };
-    server.stdout!.on('data', keep);
-    server.stderr!.on('data', keep);
-    for (let i = 0; ; i++) {
-      if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
-      if (i > 300) throw new Error('server did not become healthy in 30 s');
-      try {
-        await api(`${url}/api/health`, 'GET');
-        break;
-      } catch {
-        await sleep(100);
+    // Generous: a loaded machine (CI runs test files side by side) starts tsx slowly.
+    const healthyBy = performance.now() + 120_000;
+    for (let n = 0; n < servers.length; n++) {
+      for (;;) {
+        if (servers[n]!.exitCode !== null) throw new Error(`server ${n + 1} exited with ${servers[n]!.exitCode}`);
+        if (performance.now() > healthyBy) throw new Error(`server ${n + 1} did not become healthy in 120 s`);
+        try {
+          await api(`${urls[n]}/api/health`, 'GET');
+          break;
+        } catch {
+          await sleep(100);
+        }
       }
     }
+    // Who created the first admin and the sample session: exactly one node when they start together.
+    const firstStartBy = serverLog.join('').split('First start').length - 1;
     sampler.start();
-    log(`server pid ${server.pid} on ${url}, data in ${dataDir}`);
+    log(`${servers.length > 1 ? `${servers.length} nodes` : 'server'} pid ${servers.map((p) => p.pid).join(', ')} on ${urls.join(', ')}, ${opts.pgUrl ? 'PostgreSQL' : 'SQLite'}, data in ${dataDir}`);
 
     const { token: admin } = await api<{ token: string }>(`${url}/api/auth/login`, 'POST', { username: 'admin', password: ADMIN_PASSWORD });
     const session = await api<{ id: number; code: string }>(
@@ -499,16 +561,23 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     );
     await api(`${url}/api/sessions/${session.id}`, 'PATCH', { status: 'open' }, admin);
     await api(`${url}/api/sessions/${session.id}`, 'PATCH', { status: 'live' }, admin);
+    // Observer i watches node i mod n; phones of worker w are on node w mod n.
+    const nodeOfObserver = (i: number) => i % servers.length;
+    const nodeOfWorker = (w: number) => w % servers.length;
     for (let i = 0; i < observers.length; i++) {
-      const obs = await api<{ token: string }>(`${url}/api/join`, 'POST', { code: session.code, displayName: `observer ${i + 1}` });
-      await observers[i]!.connect(url, obs.token);
+      const at = urls[nodeOfObserver(i)]!;
+      const obs = await api<{ token: string }>(`${at}/api/join`, 'POST', { code: session.code, displayName: `observer ${i + 1}` });
+      await observers[i]!.connect(at, obs.token);
     }
     if (opts.moderation === 'pre') await moderator.connect(url, admin, session.id);
     await sleep(opts.settleMs.idle);
-    const idleRss = memoryKb(server.pid!)!.rss;
+    // Every node's figure, added up (CPU, memory) or one per node.
+    const cpuOfServers = () => servers.reduce((a, p) => a + (cpuSeconds(p.pid!) ?? 0), 0);
+    const rssOfServers = (which: 'rss' | 'hwm') => servers.reduce((a, p) => a + (memoryKb(p.pid!)?.[which] ?? 0), 0);
+    const idleRss = rssOfServers('rss');
 
     // -- the generator -----------------------------------------------------------
-    const startWorkers = async (mode: 'app' | 'raw' | 'floor', target: string): Promise<ChildProcess[]> => {
+    const startWorkers = async (mode: 'app' | 'raw' | 'floor', targets: string[]): Promise<ChildProcess[]> => {
       const ws: ChildProcess[] = [];
       for (let i = 0; i < opts.workers; i++) {
         const w = fork(join(ROOT, 'bench', 'worker.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -523,7 +592,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
           type: 'init',
           mode,
           index: i,
-          url: target,
+          url: targets[i % targets.length]!,
           code: session.code,
           sessionId: session.id,
           count,
@@ -538,9 +607,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const share = (spec: PhaseSpec): PhaseSpec => ({ ...spec, votesPerSec: spec.votesPerSec / opts.workers, questionsPerSec: spec.questionsPerSec / opts.workers });
     const cpuOf = (cs: ChildProcess[]) => cs.reduce((s, c) => s + (cpuSeconds(c.pid!) ?? 0), 0);
 
-    const appWorkers = await startWorkers(opts.client === 'raw' ? 'raw' : 'app', url);
+    const appWorkers = await startWorkers(opts.client === 'raw' ? 'raw' : 'app', urls);
     log(`joining ${N} participants through ${opts.workers} worker process(es)...`);
-    const joinServerCpu0 = cpuSeconds(server.pid!)!;
+    const joinServerCpu0 = cpuOfServers();
     const joinGenCpu0 = cpuOf(appWorkers);
     const joinT0 = wallNow();
     const joinedP = collect<JoinReport>(appWorkers, (m) => (m as { type: string }).type === 'joined', 5 * 60_000, 'joins');
@@ -548,7 +617,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const joinReports = await joinedP;
     const joinT1 = Math.max(...joinReports.map((r) => r.lastDone));
     const joinWall = (wallNow() - joinT0) / 1000;
-    const joinServerCpu = cpuSeconds(server.pid!)! - joinServerCpu0;
+    const joinServerCpu = cpuOfServers() - joinServerCpu0;
     const joinGenCpu = cpuOf(appWorkers) - joinGenCpu0;
     const joined = joinReports.reduce((s, r) => s + r.joined, 0);
     const joinErrors: Record<string, number> = {};
@@ -557,7 +626,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     log(`joined ${joined}/${N} in ${round(timeToAll, 2)} s${joined < N ? ` (failures: ${JSON.stringify(joinErrors)})` : ''}`);
     if (joined === 0) throw new Error('no participant could join');
     await sleep(opts.settleMs.joined);
-    const joinedRss = memoryKb(server.pid!)!.rss;
+    const joinedRss = rssOfServers('rss');
 
     // -- phases ------------------------------------------------------------------
     type Raw = {
@@ -565,6 +634,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       reports: PhaseReport[];
       serverCpu: number;
       serverMain: number;
+      /** Per node: all threads, main thread (CPU seconds over the phase). */
+      nodeCpu: number[];
+      nodeMain: number[];
       genCpu: number;
       orchCpu: number;
       wallS: number;
@@ -578,17 +650,19 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const phaseRaw: Raw[] = [];
     for (const spec of opts.phases) {
       log(`phase ${spec.name}: ${spec.votesPerSec} votes/s + ${spec.questionsPerSec} questions/s${spec.approvalsPerSec ? ` + ${spec.approvalsPerSec} approvals/s` : ''} for ${spec.durationMs / 1000} s`);
-      const s0 = cpuSeconds(server.pid!)!;
-      const m0 = threadCpuSeconds(server.pid!)!;
+      const s0 = servers.map((p) => cpuSeconds(p.pid!)!);
+      const m0 = servers.map((p) => threadCpuSeconds(p.pid!)!);
       const g0 = cpuOf(appWorkers);
       const o0 = process.cpuUsage();
-      const sch0 = schedSeconds(server.pid!)!;
+      const sch0 = servers.map((p) => schedSeconds(p.pid!)!);
       const wsch0 = appWorkers.map((w) => schedSeconds(w.pid!));
-      // The server's main thread, every 50 ms: running/runnable (R), sleeping (S), waiting for the disk (D).
+      // Each node's main thread, every 50 ms: running/runnable (R), sleeping (S), waiting for the disk (D).
       const states: Record<string, number> = {};
       const stateTimer = setInterval(() => {
-        const st = threadState(server.pid!);
-        if (st) states[st] = (states[st] ?? 0) + 1;
+        for (const p of servers) {
+          const st = threadState(p.pid!);
+          if (st) states[st] = (states[st] ?? 0) + 1;
+        }
       }, 50);
       const mono0 = Number(process.hrtime.bigint() / 1000n);
       const from = Date.now();
@@ -614,7 +688,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       }
       const reports = await done;
       clearInterval(stateTimer);
-      const sch1 = schedSeconds(server.pid!)!;
+      const sch1 = servers.map((p) => schedSeconds(p.pid!)!);
+      // Averaged over the nodes: a share of the phase per main thread.
+      const schedDelta = (k: 'wait' | 'run') => sch1.reduce((a, x, n) => a + x[k] - sch0[n]![k], 0) / servers.length;
       const workerWait = appWorkers.map((w, i) => {
         const a = wsch0[i];
         const b = schedSeconds(w.pid!);
@@ -627,15 +703,18 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       phaseRaw.push({
         spec,
         reports,
-        serverCpu: cpuSeconds(server.pid!)! - s0,
-        serverMain: threadCpuSeconds(server.pid!)! - m0,
+        nodeCpu: servers.map((p, n) => cpuSeconds(p.pid!)! - s0[n]!),
+        nodeMain: servers.map((p, n) => threadCpuSeconds(p.pid!)! - m0[n]!),
+        serverCpu: servers.reduce((a, p, n) => a + cpuSeconds(p.pid!)! - s0[n]!, 0),
+        // The busiest node's main thread is the one that limits.
+        serverMain: Math.max(...servers.map((p, n) => threadCpuSeconds(p.pid!)! - m0[n]!)),
         genCpu: cpuOf(appWorkers) - g0,
         orchCpu: (oc.user + oc.system) / 1e6,
         wallS,
         from,
         to: Date.now(),
         monoUs: [mono0, Number(process.hrtime.bigint() / 1000n)],
-        sched: { serverWait: sch1.wait - sch0.wait, serverRun: sch1.run - sch0.run, workerWait, states },
+        sched: { serverWait: schedDelta('wait'), serverRun: schedDelta('run'), workerWait, states },
         frames: observer.stopRecording(),
         ...(spec.approvalsPerSec && { approvals: { done: moderator.approved - a0.done, failed: moderator.failed - a0.failed, ackMs: moderator.ackMs.slice(a0.n) } }),
       });
@@ -648,7 +727,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       }
       await sleep(opts.settleMs.between);
     }
-    const peakRss = memoryKb(server.pid!)!.hwm;
+    const peakRss = rssOfServers('hwm');
     // A server that fell behind still owes tallies: wait until the observers hear none for 1.5 s (at most 30 s).
     for (const quietSince = performance.now(); performance.now() - quietSince < 30_000; ) {
       const n = observers.reduce((a, o) => a + o.tallies, 0);
@@ -662,10 +741,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     await Promise.all(appWorkers.map((w) => waitExit(w, 10_000)));
     for (const o of observers) o.close();
     moderator.close();
-    server.kill('SIGTERM');
-    const serverExitCode = await waitExit(server, 20_000);
+    for (const p of servers) p.kill('SIGTERM');
+    const exitCodes = await Promise.all(servers.map((p) => waitExit(p, 20_000)));
+    // The worst exit: any node that did not stop cleanly shows here.
+    const serverExitCode = exitCodes.find((c) => c !== 0) ?? 0;
     sampler.stop();
-    const correctness = checkDatabase(join(dataDir, 'lang-nghe.db'), session.id, phaseRaw.flatMap((p) => p.reports), serverExitCode, lastCounts);
+    const stored = env.DATABASE_URL ? await pgRows(env.DATABASE_URL, session.id) : sqliteRows(join(dataDir, 'lang-nghe.db'), session.id);
+    const correctness = checkDatabase(stored, phaseRaw.flatMap((p) => p.reports), serverExitCode, lastCounts);
     let profile: string | undefined;
     if (profileDir) {
       // One file per thread (tsx adds a loader thread): the main thread's is the largest.
@@ -678,13 +760,14 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
 
     // -- the floor: same connections, same frames, bare ws ------------------------------
     const floorRaw = new Map<string, { cpu: number; wallS: number; deliveries: number }>();
-    if (opts.floor) {
+    // The floor is one bare process: against several nodes its ratio would compare unlike things.
+    if (opts.floor && servers.length === 1) {
       log('floor: bare ws server, same connections and frames...');
       const floor = fork(join(ROOT, 'bench', 'floor-server.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       children.push(floor);
       const [listening] = await collect<FromFloor>([floor], (m) => m.type === 'listening', 30_000, 'floor server');
       const floorUrl = `http://127.0.0.1:${(listening as { port: number }).port}`;
-      const floorWorkers = await startWorkers('floor', floorUrl);
+      const floorWorkers = await startWorkers('floor', [floorUrl]);
       const floorJoined = collect<JoinReport>(floorWorkers, (m) => (m as { type: string }).type === 'joined', 5 * 60_000, 'floor connections');
       for (const w of floorWorkers) w.send({ type: 'join' } satisfies ToWorker);
       await floorJoined;
@@ -719,13 +802,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       const deliveries = Object.values(received).reduce((a, b) => a + b, 0) + acks;
       const v2v: number[] = [];
       const s2v: number[] = [];
+      const sameNode: number[] = [];
+      const crossNode: number[] = [];
       let notVisible = 0;
       let beforeAck = 0;
       for (const r of rs) {
         for (let i = 0; i < r.voteAcks.length; i += 4) {
           // voteAckMs is pushed with voteAcks, in the same order: the vote left its phone ackMs before the ack came.
           const ackMs = r.voteAckMs[i / 4]!;
-          for (const o of observers) {
+          observers.forEach((o, oi) => {
             const ms = o.visibleAfter(r.voteAcks[i]!, r.voteAcks[i + 2]!, r.voteAcks[i + 3]! - ackMs);
             if (ms === null) notVisible++;
             else {
@@ -733,8 +818,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
               if (afterAck === 0) beforeAck++;
               v2v.push(afterAck);
               s2v.push(ms);
+              (nodeOfWorker(r.index) === nodeOfObserver(oi) ? sameNode : crossNode).push(afterAck);
             }
-          }
+          });
         }
       }
       const durS = ph.spec.durationMs / 1000;
@@ -774,6 +860,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         voteAckMs: summarize(rs.flatMap((r) => r.voteAckMs)),
         questionAckMs: summarize(rs.flatMap((r) => r.questionAckMs)),
         voteToVisibleMs: { ...summarize(v2v), notVisible, beforeAck },
+        ...(servers.length > 1 && { voteToVisibleByNode: { same: summarize(sameNode), cross: summarize(crossNode) } }),
         sentToVisibleMs: summarize(s2v),
         deliveries,
         deliveriesPerSec: deliveries / ph.wallS,
@@ -790,9 +877,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
           cpuSeconds: ph.serverCpu,
           cpuCores: ph.serverCpu / ph.wallS,
           mainThreadCores,
-          peakCpuCores: sampler.peakCpuShare(server.pid!, ph.from, ph.to),
+          peakCpuCores: Math.max(...servers.map((p) => sampler.peakCpuShare(p.pid!, ph.from, ph.to))),
           usPerDelivery,
-          rssMb: sampler.peakRss(server.pid!, ph.from, ph.to) / 1024,
+          rssMb: servers.reduce((a, p) => a + sampler.peakRss(p.pid!, ph.from, ph.to), 0) / 1024,
+          nodes: servers.map((_, n) => ({ mainThreadCores: ph.nodeMain[n]! / ph.wallS, cpuCores: ph.nodeCpu[n]! / ph.wallS })),
         },
         generator: {
           cpuCores: ph.genCpu / ph.wallS + orchestratorCores,
@@ -806,7 +894,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       };
     });
 
-    const phasesPeak = Math.max(0, ...phaseRaw.map((ph) => sampler.peakRss(server.pid!, ph.from, ph.to)));
+    const phasesPeak = Math.max(0, ...phaseRaw.map((ph) => servers.reduce((a, p) => a + sampler.peakRss(p.pid!, ph.from, ph.to), 0)));
     const mem = {
       idleRssMb: idleRss / 1024,
       joinedRssMb: joinedRss / 1024,
@@ -828,7 +916,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         pinned,
       },
       server: serverDir ? `node ${join(serverDir, 'dist/server/main.js')}${gitHead(serverDir)}` : `tsx server/main.ts${gitHead(ROOT)}`,
-      options: (({ out: _o, quiet: _q, ...rest }) => rest)(opts),
+      deployment: { nodes: servers.length, engine: opts.pgUrl ? 'postgresql' : 'sqlite', firstStartBy },
+      // The URLs may carry credentials: not written to the result.
+      options: (({ out: _o, quiet: _q, pgUrl: _p, redisUrl: _r, ...rest }) => rest)(opts),
       rateLimits,
       join: {
         participants: N,
@@ -895,83 +985,71 @@ export function limitOf(x: {
 }
 
 function checkDatabase(
-  file: string,
-  sessionId: number,
+  rows: StoredRows,
   reports: PhaseReport[],
   serverExitCode: number | null,
   lastCounts: Map<number, number>[] = [],
 ): BenchResult['correctness'] {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const qRows = db.prepare('SELECT id, participant_id AS p, client_id AS c FROM questions WHERE session_id = ?').all(sessionId) as { id: number; p: number; c: string | null }[];
-    const vRows = db
-      .prepare('SELECT v.question_id AS q, v.participant_id AS p FROM votes v JOIN questions q ON q.id = v.question_id WHERE q.session_id = ?')
-      .all(sessionId) as { q: number; p: number }[];
-    const countMismatches = (
-      db.prepare('SELECT count(*) AS n FROM questions q WHERE q.session_id = ? AND q.votes <> (SELECT count(*) FROM votes v WHERE v.question_id = q.id)').get(sessionId) as { n: number }
-    ).n;
+  const { questions: qRows, votes: vRows, countMismatches } = rows;
 
-    const ackedQ = new Map<number, number>();
-    for (const r of reports) for (const [id] of r.questionAcks) ackedQ.set(id, (ackedQ.get(id) ?? 0) + 1);
-    const dbQ = new Map<number, number>();
-    const byClient = new Map<string, number>();
-    for (const q of qRows) {
-      dbQ.set(q.id, (dbQ.get(q.id) ?? 0) + 1);
-      if (q.c) byClient.set(`${q.p}:${q.c}`, (byClient.get(`${q.p}:${q.c}`) ?? 0) + 1);
-    }
-    let qLost = 0;
-    let qDup = 0;
-    for (const [id, n] of ackedQ) {
-      if (!dbQ.has(id)) qLost++;
-      if (n > 1) qDup += n - 1;
-    }
-    for (const n of byClient.values()) if (n > 1) qDup += n - 1;
-    const qExtra = qRows.filter((q) => !ackedQ.has(q.id)).length;
-
-    const key = (q: number, p: number) => q * 4_294_967_296 + p;
-    const ackedV = new Map<number, number>();
-    for (const r of reports) for (let i = 0; i < r.voteAcks.length; i += 4) {
-      const k = key(r.voteAcks[i]!, r.voteAcks[i + 1]!);
-      ackedV.set(k, (ackedV.get(k) ?? 0) + 1);
-    }
-    const dbV = new Set<number>();
-    let vDup = 0;
-    for (const v of vRows) {
-      const k = key(v.q, v.p);
-      if (dbV.has(k)) vDup++;
-      dbV.add(k);
-    }
-    let vLost = 0;
-    for (const [k, n] of ackedV) {
-      if (!dbV.has(k)) vLost++;
-      if (n > 1) vDup += n - 1;
-    }
-    let vExtra = 0;
-    for (const k of dbV) if (!ackedV.has(k)) vExtra++;
-    // What the observers saw last = what is stored.
-    const stored = db.prepare('SELECT id, votes FROM questions WHERE session_id = ? AND votes > 0').all(sessionId) as { id: number; votes: number }[];
-    let checked = 0;
-    let mismatches = 0;
-    const examples: string[] = [];
-    lastCounts.forEach((seen, i) => {
-      for (const q of stored) {
-        checked++;
-        const last = seen.get(q.id) ?? 0;
-        if (last !== q.votes) {
-          mismatches++;
-          if (examples.length < 5) examples.push(`observer ${i + 1}: question ${q.id} last tally ${last}, db ${q.votes}`);
-        }
-      }
-    });
-    return {
-      questions: { acked: ackedQ.size, inDb: qRows.length, lost: qLost, duplicated: qDup, unacknowledgedInDb: qExtra },
-      votes: { acked: ackedV.size, inDb: vRows.length, lost: vLost, duplicated: vDup, unacknowledgedInDb: vExtra, countMismatches },
-      tallies: { observers: lastCounts.length, questions: stored.length, checked, mismatches, examples },
-      serverExitCode,
-    };
-  } finally {
-    db.close();
+  const ackedQ = new Map<number, number>();
+  for (const r of reports) for (const [id] of r.questionAcks) ackedQ.set(id, (ackedQ.get(id) ?? 0) + 1);
+  const dbQ = new Map<number, number>();
+  const byClient = new Map<string, number>();
+  for (const q of qRows) {
+    dbQ.set(q.id, (dbQ.get(q.id) ?? 0) + 1);
+    if (q.c) byClient.set(`${q.p}:${q.c}`, (byClient.get(`${q.p}:${q.c}`) ?? 0) + 1);
   }
+  let qLost = 0;
+  let qDup = 0;
+  for (const [id, n] of ackedQ) {
+    if (!dbQ.has(id)) qLost++;
+    if (n > 1) qDup += n - 1;
+  }
+  for (const n of byClient.values()) if (n > 1) qDup += n - 1;
+  const qExtra = qRows.filter((q) => !ackedQ.has(q.id)).length;
+
+  const key = (q: number, p: number) => q * 4_294_967_296 + p;
+  const ackedV = new Map<number, number>();
+  for (const r of reports) for (let i = 0; i < r.voteAcks.length; i += 4) {
+    const k = key(r.voteAcks[i]!, r.voteAcks[i + 1]!);
+    ackedV.set(k, (ackedV.get(k) ?? 0) + 1);
+  }
+  const dbV = new Set<number>();
+  let vDup = 0;
+  for (const v of vRows) {
+    const k = key(v.q, v.p);
+    if (dbV.has(k)) vDup++;
+    dbV.add(k);
+  }
+  let vLost = 0;
+  for (const [k, n] of ackedV) {
+    if (!dbV.has(k)) vLost++;
+    if (n > 1) vDup += n - 1;
+  }
+  let vExtra = 0;
+  for (const k of dbV) if (!ackedV.has(k)) vExtra++;
+  // What the observers saw last = what is stored.
+  const stored = rows.voted;
+  let checked = 0;
+  let mismatches = 0;
+  const examples: string[] = [];
+  lastCounts.forEach((seen, i) => {
+    for (const q of stored) {
+      checked++;
+      const last = seen.get(q.id) ?? 0;
+      if (last !== q.votes) {
+        mismatches++;
+        if (examples.length < 5) examples.push(`observer ${i + 1}: question ${q.id} last tally ${last}, db ${q.votes}`);
+      }
+    }
+  });
+  return {
+    questions: { acked: ackedQ.size, inDb: qRows.length, lost: qLost, duplicated: qDup, unacknowledgedInDb: qExtra },
+    votes: { acked: ackedV.size, inDb: vRows.length, lost: vLost, duplicated: vDup, unacknowledgedInDb: vExtra, countMismatches },
+    tallies: { observers: lastCounts.length, questions: stored.length, checked, mismatches, examples },
+    serverExitCode,
+  };
 }
 
 function evaluateTargets(r: BenchResult): BenchResult['targets'] {
@@ -1003,7 +1081,10 @@ export function report(r: BenchResult): string {
   const f = (v: number, d = 1) => (Number.isFinite(v) ? String(round(v, d)) : '-');
   out.push(`Lắng Nghe benchmark, scenario ${r.options.scenario} ${r.label ? `(${r.label}) ` : ''}— ${r.startedAt}`);
   out.push(`machine: ${r.machine.cpu}, ${r.machine.cores} cores (nproc), ${r.machine.memGb} GB, Node ${r.machine.node}; load avg (1 / 5 min) before ${r.machine.loadBefore.join(' / ')}, after ${r.machine.loadAfter.join(' / ')}`);
-  out.push(`server: ${r.server}; session ${r.options.moderation}-moderated`);
+  out.push(
+    `server: ${r.server}; ${r.deployment.nodes > 1 ? `${r.deployment.nodes} nodes (Redis fan-out), ` : ''}${r.deployment.engine === 'postgresql' ? 'PostgreSQL' : 'SQLite'}; session ${r.options.moderation}-moderated`,
+  );
+  if (r.deployment.nodes > 1) out.push(`started together on an empty database: the first admin and sample session were created by ${r.deployment.firstStartBy} node(s)`);
   out.push(
     `generator: ${r.options.workers} worker process(es) of ${r.options.client === 'raw' ? 'raw Engine.IO/Socket.IO phones over ws (frames counted, not decoded)' : 'socket.io-client phones'}, ` +
       `${r.options.observers} real socket.io-client observer(s)${r.options.moderation === 'pre' ? ' and a moderator' : ''} in the orchestrator; ${r.machine.pinned ?? 'not pinned (all share the cores)'}`,
@@ -1042,6 +1123,20 @@ export function report(r: BenchResult): string {
     .map((p) => `  ${p.name}: timeouts ${p.timeouts}, disconnects ${p.disconnects}, no target ${p.noTarget}, errors ${JSON.stringify(p.errors)}`);
   if (extra.length) out.push('', 'trouble:', ...extra);
   out.push(`vote sent → visible at the observers p50/95/99 ms (ack + vote-to-visible, the whole wait): ${r.phases.filter((p) => p.sentToVisibleMs?.n).map((p) => `${p.name} ${f(p.sentToVisibleMs.p50)}/${f(p.sentToVisibleMs.p95)}/${f(p.sentToVisibleMs.p99)}`).join(', ') || '-'}`);
+  const byNode = r.phases.filter((p) => p.voteToVisibleByNode);
+  if (byNode.length) {
+    out.push(
+      `vote acked → visible p50/95/99 ms, voter and observer on the same node | on different nodes: ${byNode
+        .map((p) => {
+          const { same, cross } = p.voteToVisibleByNode!;
+          return `${p.name} ${f(same.p50)}/${f(same.p95)}/${f(same.p99)} | ${f(cross.p50)}/${f(cross.p95)}/${f(cross.p99)} (${cross.n} cross-node samples)`;
+        })
+        .join(', ')}`,
+    );
+    out.push(
+      `per node, main thread / all threads: ${byNode.map((p) => `${p.name} ${p.server.nodes.map((n, i) => `node ${i + 1} ${f(n.mainThreadCores * 100, 0)}%/${f(n.cpuCores * 100, 0)}%`).join(', ')}`).join('; ')}`,
+    );
+  }
   out.push('', 'which side limited each phase:', ...r.phases.map((p) => `  ${p.name}: ${p.limit}`));
   for (const p of r.phases) {
     if (p.approvals) out.push(`moderator (${p.name}): ${p.approvals.done} approved (${f(p.approvals.offeredPerSec)}/s offered), ${p.approvals.failed} failed, ack p50/p99 ${f(p.approvals.ackMs.p50)}/${f(p.approvals.ackMs.p99)} ms`);
@@ -1102,7 +1197,7 @@ function parseArgs(argv: string[]): BenchOptions {
   const phases =
     scenario === 'hall'
       ? [{ ...seedPhase, questionsPending: true }, { name: 'hall', durationMs: seconds, votesPerSec: votes, questionsPerSec: qs, questionsPending: true, approvalsPerSec: approvals }]
-      : scenario === 'storm'
+      : scenario === 'storm' || scenario === 'two-nodes'
         ? [seedPhase, { name: 'storm', durationMs: seconds, votesPerSec: votes, questionsPerSec: qs }]
         : scenario === 'classic'
           ? [
@@ -1113,6 +1208,17 @@ function parseArgs(argv: string[]): BenchOptions {
           : [];
   const stamp = new Date().toISOString().replace(/[:]/g, '').replace(/\..+/, '');
   const pinIt = flags.has('pin');
+  // two-nodes is the storm on two nodes; any scenario can take --nodes 2 (and --engine pg for a one-node baseline on PostgreSQL).
+  const nodes = num('nodes', scenario === 'two-nodes' ? 2 : 1);
+  if (nodes !== 1 && nodes !== 2) throw new Error('--nodes: 1 or 2');
+  const engine = a.get('engine') ?? (nodes > 1 ? 'pg' : 'sqlite');
+  if (engine !== 'sqlite' && engine !== 'pg') throw new Error('--engine: sqlite or pg');
+  if (nodes > 1 && engine !== 'pg') throw new Error('several nodes share one PostgreSQL database: --engine pg');
+  if (nodes > 1 && pinIt) throw new Error('--pin puts the server on one core and the generator on the other; with two nodes there is no core left to pin to');
+  if (nodes > 1 && a.get('server')) throw new Error('--server (a built tree) runs one node only');
+  const pgUrl = engine === 'pg' ? (a.get('pg-url') ?? process.env.BENCH_PG_URL ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres') : null;
+  const redisUrl = nodes > 1 ? (a.get('redis-url') ?? process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379') : null;
+  const workersWanted = num('workers', client === 'raw' ? (pinIt || participants < 500 ? 1 : 2) : base.workers);
   return {
     ...base,
     scenario,
@@ -1122,11 +1228,15 @@ function parseArgs(argv: string[]): BenchOptions {
     observers: num('observers', smoke ? 2 : 10),
     pin: pinIt,
     serverDir: a.get('server') ?? null,
+    nodes,
+    pgUrl,
+    redisUrl,
     // Raw phones are cheap: one process is enough, and pinned, one core is all the generator gets.
-    workers: num('workers', client === 'raw' ? (pinIt || participants < 500 ? 1 : 2) : base.workers),
+    // With several nodes, a multiple of them: worker w's phones are on node w mod n.
+    workers: Math.max(nodes, Math.ceil(workersWanted / nodes) * nodes),
     joinConcurrency: num('join-concurrency', base.joinConcurrency),
     phases,
-    floor: !flags.has('no-floor') && phases.length > 0,
+    floor: !flags.has('no-floor') && phases.length > 0 && nodes === 1,
     profile: flags.has('profile'),
     out: flags.has('no-json') ? null : (a.get('out') ?? (smoke ? null : join('bench', 'results', `${stamp}-n${participants}.json`))),
     drainMs: smoke ? 500 : base.drainMs,
@@ -1137,13 +1247,6 @@ function parseArgs(argv: string[]): BenchOptions {
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  if (opts.scenario === 'two-nodes') {
-    // Scenario (d) needs the cluster mode (issue 13), which does not exist yet: say so rather than fake a figure.
-    console.log('scenario two-nodes: NOT AVAILABLE. The cluster mode (two server nodes sharing one session, issue 13) does not exist yet; nothing was measured.');
-    console.log('When it lands: start two nodes pinned to CPU 0 and CPU 1, the generator on whatever is left, and report that a 2-core machine cannot show more than the cost of the second node.');
-    process.exitCode = 2;
-    return;
-  }
   const result = await runBench(opts);
   console.log('\n' + report(result));
   if (opts.out) {
