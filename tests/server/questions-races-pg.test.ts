@@ -160,6 +160,37 @@ describe.skipIf(TEST_DB !== 'pg')('questions side by side on PostgreSQL', () => 
     expect(after).toEqual({ votes: 6, n: 6 });
   });
 
+  it('takes no vote and no question after the close has committed, on either node', async () => {
+    for (let round = 0; round < 3; round++) {
+      const s = await createSession(a, 'live', { moderation: 'post' });
+      const author = await joinSession(a, s.code);
+      const q = ok(await submit(a.app, author.token, s.id, { text: `Câu hỏi trước giờ đóng ${round}` }));
+      const voters = await Promise.all(Array.from({ length: 40 }, () => joinSession(a, s.code)));
+      const later = <T>(ms: number, f: () => Promise<T>) => new Promise<T>((r) => setTimeout(() => r(f()), ms));
+      // A stream of votes through both nodes; the close lands in the middle of it, while batches are being written.
+      const votes = voters.map((v, i) => later(i * 3, () => on(i).inject({ method: 'POST', url: `/api/questions/${q.id}/vote`, headers: auth(v.token) })));
+      const asks = voters.map((v, i) => later(i * 3 + 1, () => submit(on(i + 1), v.token, s.id, { text: `Câu hỏi lúc đóng ${round}-${i}` })));
+      await new Promise((r) => setTimeout(r, 40 + 10 * round));
+      const closed = await nodeB.inject({ method: 'PATCH', url: `/api/sessions/${s.id}`, headers: auth(a.adminToken), payload: { status: 'closed' } });
+      expect(closed.statusCode, closed.body).toBe(200);
+      const [atClose] = await rows<{ votes: number }>('select votes from questions where id = $1', [q.id]);
+      const questionsAtClose = (await rows<{ n: number }>('select count(*)::int as n from questions where session_id = $1', [s.id]))[0]!.n;
+      const answers = await Promise.all(votes);
+      for (const r of answers) expect([200, 409], r.body).toContain(r.statusCode);
+      for (const r of answers.filter((x) => x.statusCode === 409)) expect(errorCode(r)).toBe('SESSION_CLOSED');
+      const [after] = await rows<{ votes: number; n: number }>('select votes, (select count(*) from votes where question_id = $1) as n from questions where id = $1', [q.id]);
+      // What the record held when the close was acknowledged is what it holds now; every accepted vote is in it.
+      expect(after, `round ${round}`).toEqual({ votes: atClose!.votes, n: atClose!.votes });
+      expect(answers.filter((x) => x.statusCode === 200).length).toBe(atClose!.votes);
+      // Questions alike: none is added to a closed session.
+      const asked = await Promise.all(asks);
+      for (const r of asked.filter((x) => x.statusCode !== 200)) expect(errorCode(r), r.body).toBe('SESSION_CLOSED');
+      const questionsAfter = (await rows<{ n: number }>('select count(*)::int as n from questions where session_id = $1', [s.id]))[0]!.n;
+      expect(questionsAfter, `round ${round}`).toBe(questionsAtClose);
+      expect(asked.filter((x) => x.statusCode === 200).length + 1).toBe(questionsAtClose);
+    }
+  });
+
   it('merges while people vote on the target without losing or doubling a vote', async () => {
     const s = await createSession(a, 'live', { moderation: 'post' });
     const mod = await createStaff(a, 'moderator');

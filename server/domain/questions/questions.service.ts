@@ -26,6 +26,7 @@ import { cleanLine, cleanLineOrNull, cleanMultiline, cleanMultilineOrNull } from
 import { VENUE_MODERATOR_ACTIONS } from '../../../shared/constants';
 import { OPINION_QUESTION_STATUSES, OpinionsRepo } from '../opinions/opinions.repo';
 import { UnitsRepo } from '../opinions/units.repo';
+import { holdSessionStatus } from '../sessions/status-lock';
 
 export interface QuestionLimits {
   questionsPerMinute: number;
@@ -331,6 +332,10 @@ export class QuestionsService {
       session.moderation === 'pre' || abusive || !this.publishLimiter.tryTake(sessionId) ? 'pending' : 'approved';
 
     const { row, created } = await this.port.tx(async () => {
+      // The status checked above may have changed since: checked again, and held until the COMMIT (status-lock.ts).
+      await holdSessionStatus(this.port, [sessionId]);
+      const current = await this.sessions.row(sessionId);
+      if (current.status !== session.status) this.checkNew(current, text, anonymous);
       const participantId = await q.participantId();
       if (q.clientId) {
         const raced = await this.repo.byClientId(participantId, q.clientId);

@@ -2,6 +2,7 @@ import type { VoteResult } from '../../../shared/events';
 import type { DbPort } from '../../db/port';
 import type { ParticipantActor } from '../actor';
 import { DomainError } from '../errors';
+import { holdSessionStatusOfQuestions } from '../sessions/status-lock';
 import type { QuestionsRepo, VoteTarget } from './questions.repo';
 
 /** What the service decides around the writes: whether a vote may be cast, and what follows once counted. */
@@ -102,7 +103,10 @@ export class PgVoteBatch {
 
   private async apply(items: Item[]): Promise<Map<Item, { ok: VoteResult } | { err: unknown }>> {
     const results = new Map<Item, { ok: VoteResult } | { err: unknown }>();
-    const targets = await this.repo.lockVoteTargets([...new Set(items.map((i) => i.questionId))]);
+    const questionIds = [...new Set(items.map((i) => i.questionId))];
+    // First: a close of these sessions waits for this batch, or this batch reads "closed" (status-lock.ts).
+    await holdSessionStatusOfQuestions(this.port, questionIds);
+    const targets = await this.repo.lockVoteTargets(questionIds);
     const accepted: Item[] = [];
     for (const item of items) {
       try {

@@ -11,6 +11,7 @@ import { DomainError, fail } from '../errors';
 import type { DomainEvents } from '../events';
 import { generateJoinCode } from './join-code';
 import { canMove } from './lifecycle';
+import { changeSessionStatus } from './status-lock';
 import { SessionsRepo, type PanelRow, type SessionRow } from './sessions.repo';
 import { cleanLine, cleanLineOrNull, cleanMultilineOrNull } from '../../../shared/text';
 
@@ -310,6 +311,8 @@ export class SessionsService {
     let statusChanged = false;
     let offStage: number[] = [];
     const row = await this.port.tx(async () => {
+      // A status change waits for the votes and questions being written under the old status (status-lock.ts).
+      if (body.status !== undefined) await changeSessionStatus(this.port, id);
       // Locked on PostgreSQL until COMMIT: a transition is checked against the status it replaces (two at once do not both pass).
       const before = await this.repo.byIdForUpdate(id);
       if (!before) throw new DomainError('SESSION_NOT_FOUND', `no session ${id}`);
