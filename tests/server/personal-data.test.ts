@@ -42,6 +42,23 @@ describe('erasure on request', () => {
     const q = (await t.app.inject({ method: 'POST', url: `/api/sessions/${s.id}/questions`, headers: auth(p.token), payload: { text: 'Giá phân bón năm nay có được hỗ trợ không?' } })).json();
     await t.app.inject({ method: 'POST', url: `/api/questions/${q.id}/moderate`, headers: auth(t.adminToken), payload: { action: 'stage' } });
     await t.app.inject({ method: 'POST', url: `/api/questions/${q.id}/answers`, headers: auth(t.adminToken), payload: { text: 'Tỉnh hỗ trợ 30% giá phân bón.', kind: 'live', panelSeatId: s.panel[0]!.id } });
+    // The opinions register holds the question (approved or later) with its author, read through the
+    // participant; the unit's period report (JSON and workbook) lists it by name.
+    const opinionViews = async (): Promise<string[]> => {
+      const get = (url: string) => t.app.inject({ url, headers: auth(secretary) });
+      const register = await get(`/api/opinions?sessionId=${s.id}`);
+      const opinion = (register.json() as { opinions: { questionId: number | null; unitId: number; receivedAt: string }[] }).opinions.find((o) => o.questionId === q.id)!;
+      expect(opinion).toBeDefined();
+      const day = opinion.receivedAt.slice(0, 10);
+      const period = `from=${day}&to=${day}&unitId=${opinion.unitId}`;
+      const report = await get(`/api/reports/opinions.json?${period}`);
+      expect(report.statusCode).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((await get(`/api/reports/opinions.xlsx?${period}`)).rawPayload as unknown as ArrayBuffer);
+      const cells: string[] = [];
+      for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((c) => cells.push(String(c.value))));
+      return [register.body, report.body, cells.join('\n')];
+    };
     const everything = async (): Promise<string> => {
       const get = (url: string) => t.app.inject({ url, headers: auth(secretary) });
       const parts = [
@@ -52,6 +69,7 @@ describe('erasure on request', () => {
         (await get(`/api/sessions/${s.id}/stats`)).body,
         (await get(`/api/participants/${p.participantId}/contact`)).body,
       ];
+      parts.push(...(await opinionViews()));
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load((await get(`/api/sessions/${s.id}/questions.xlsx`)).rawPayload as unknown as ArrayBuffer);
       wb.worksheets[0]!.eachRow((row) => row.eachCell((c) => parts.push(String(c.value))));
@@ -66,6 +84,7 @@ describe('erasure on request', () => {
     expect(before).toContain(NAME);
     expect(before).toContain(PLACE);
     expect(before).toContain(CONTACT);
+    for (const view of await opinionViews()) expect(view).toContain(NAME);
 
     // Not for the moderator, the leader or the participant itself.
     for (const token of [(await createStaff(t, 'moderator')).token, (await createStaff(t, 'leader')).token, p.token]) {
