@@ -160,6 +160,10 @@ describe('retention', () => {
       await setStatus(t, short.id, 'closed');
       expect(closed.retentionDays).toBe(90);
       expect(Date.parse(closed.contactsEraseAt!) - Date.parse(closed.closedAt!)).toBe(90 * DAY);
+      // The admin's view says until when, then when it was done.
+      const overview = async (id: number) =>
+        ((await t.app.inject({ url: '/api/admin/personal-data', headers: auth(t.adminToken) })).json() as { sessions: { sessionId: number }[] }).sessions.find((x) => x.sessionId === id);
+      expect(await overview(s.id)).toMatchObject({ retentionDays: 90, closedAt: closed.closedAt, contactsEraseAt: closed.contactsEraseAt, contactsErasedAt: null, withContact: 1 });
       const closedAt = Date.parse(closed.closedAt!);
       let now = new Date(closedAt + 6 * DAY);
       const retention = new RetentionService(t.app.services.port, () => now);
@@ -178,6 +182,7 @@ describe('retention', () => {
       expect((await t.app.inject({ url: `/api/sessions/${s.id}/questions`, headers: auth(t.adminToken) })).json()[0].text).toBe('Bao giờ có điện lưới về bản?');
       const session = (await t.app.inject({ url: `/api/sessions/${s.id}`, headers: auth(t.adminToken) })).json();
       expect(session.contactsErasedAt).toBe(now.toISOString());
+      expect(await overview(s.id)).toMatchObject({ contactsErasedAt: now.toISOString(), withContact: 0, withName: 1 });
       // Done once.
       now = new Date(closedAt + 200 * DAY);
       expect((await retention.sweep()).sessions).toEqual([]);
