@@ -443,6 +443,44 @@ describe('TRUST_PROXY behind a standard nginx ($proxy_add_x_forwarded_for)', () 
     expect(trustProxyWarnings('10.0.0.0/8,127.0.0.1', '0.0.0.0')).toEqual([]);
     expect(trustProxyWarnings(false, '0.0.0.0')).toEqual([]);
   });
+
+  it('says the warning when the server really starts with a risky setting, and none with a safe one', { timeout: 180_000 }, async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join: joinPath } = await import('node:path');
+    // Starts server/main.ts as an operator would, until it says it is running (or exits), and returns what it said.
+    const start = async (env: Record<string, string>): Promise<string> => {
+      const dataDir = mkdtempSync(joinPath(tmpdir(), 'langnghe-warn-'));
+      const proc = spawn(joinPath(process.cwd(), 'node_modules/.bin/tsx'), ['server/main.ts'], {
+        env: { ...process.env, NODE_ENV: 'production', DATA_DIR: dataDir, PORT: '0', ADMIN_PASSWORD: 'warn-test-admin-password', LOG_LEVEL: 'warn', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const exited = new Promise<number | null>((r) => proc.once('exit', r));
+      let said = '';
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const hear = (d: Buffer) => {
+            said += d.toString();
+            if (said.includes('is running at')) resolve();
+          };
+          proc.stdout.on('data', hear);
+          proc.stderr.on('data', hear);
+          void exited.then((code) => reject(new Error(`server exited (${code}): ${said}`)));
+        });
+      } finally {
+        if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+        await exited;
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+      return said;
+    };
+    // Both at once: each start loads the whole app (tens of seconds on a busy 2-core machine).
+    const [risky, safe] = await Promise.all([start({ TRUST_PROXY: 'true', HOST: '0.0.0.0' }), start({ TRUST_PROXY: '127.0.0.1', HOST: '127.0.0.1' })]);
+    expect(risky).toMatch(/WARNING: TRUST_PROXY=true and HOST=0\.0\.0\.0/);
+    expect(safe).toContain('is running at');
+    expect(safe).not.toContain('WARNING');
+  });
 });
 
 describe('a question flood in a post-moderated session', () => {

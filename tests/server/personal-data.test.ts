@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { existsSync, mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,11 @@ import { auth, createSession, createStaff, createTestApp, dbRow, dbRows, errorCo
 import { ask, openSocket } from '../helpers/sockets';
 
 const DAY = 24 * 60 * 60_000;
+/** The text of a .docx, paragraph by paragraph (runs joined, so a name split across runs is still found). */
+const docxText = async (buf: Buffer): Promise<string> =>
+  [...(await (await JSZip.loadAsync(buf)).file('word/document.xml')!.async('string')).matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)]
+    .map((p) => [...p[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(''))
+    .join('\n');
 const mode = (f: string) => statSync(f).mode & 0o777;
 
 describe('erasure on request', () => {
@@ -42,6 +48,25 @@ describe('erasure on request', () => {
     const q = (await t.app.inject({ method: 'POST', url: `/api/sessions/${s.id}/questions`, headers: auth(p.token), payload: { text: 'Giá phân bón năm nay có được hỗ trợ không?' } })).json();
     await t.app.inject({ method: 'POST', url: `/api/questions/${q.id}/moderate`, headers: auth(t.adminToken), payload: { action: 'stage' } });
     await t.app.inject({ method: 'POST', url: `/api/questions/${q.id}/answers`, headers: auth(t.adminToken), payload: { text: 'Tỉnh hỗ trợ 30% giá phân bón.', kind: 'live', panelSeatId: s.panel[0]!.id } });
+    // The opinions register holds the question (approved or later) with its author, read through the
+    // participant; the unit's period report (JSON, workbook, document) and the minutes (document) list it by name.
+    const namedViews = async (): Promise<string[]> => {
+      const get = (url: string) => t.app.inject({ url, headers: auth(secretary) });
+      const register = await get(`/api/opinions?sessionId=${s.id}`);
+      const opinion = (register.json() as { opinions: { questionId: number | null; unitId: number; receivedAt: string }[] }).opinions.find((o) => o.questionId === q.id)!;
+      expect(opinion).toBeDefined();
+      const day = opinion.receivedAt.slice(0, 10);
+      const period = `from=${day}&to=${day}&unitId=${opinion.unitId}`;
+      const report = await get(`/api/reports/opinions.json?${period}`);
+      expect(report.statusCode).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((await get(`/api/reports/opinions.xlsx?${period}`)).rawPayload as unknown as ArrayBuffer);
+      const cells: string[] = [];
+      for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((c) => cells.push(String(c.value))));
+      const minutes = await get(`/api/sessions/${s.id}/minutes.docx`);
+      const reportDocx = await get(`/api/reports/opinions.docx?${period}`);
+      return [register.body, report.body, cells.join('\n'), await docxText(minutes.rawPayload), await docxText(reportDocx.rawPayload)];
+    };
     const everything = async (): Promise<string> => {
       const get = (url: string) => t.app.inject({ url, headers: auth(secretary) });
       const parts = [
@@ -52,6 +77,7 @@ describe('erasure on request', () => {
         (await get(`/api/sessions/${s.id}/stats`)).body,
         (await get(`/api/participants/${p.participantId}/contact`)).body,
       ];
+      parts.push(...(await namedViews()));
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load((await get(`/api/sessions/${s.id}/questions.xlsx`)).rawPayload as unknown as ArrayBuffer);
       wb.worksheets[0]!.eachRow((row) => row.eachCell((c) => parts.push(String(c.value))));
@@ -61,11 +87,12 @@ describe('erasure on request', () => {
       parts.push(JSON.stringify(snap));
       return parts.join('\n');
     };
-    // Before: the secretariat sees it where it should (the minutes.docx is built from the same blocks as the .html).
+    // Before: the secretariat sees it where it should.
     const before = await everything();
     expect(before).toContain(NAME);
     expect(before).toContain(PLACE);
     expect(before).toContain(CONTACT);
+    for (const view of await namedViews()) expect(view).toContain(NAME);
 
     // Not for the moderator, the leader or the participant itself.
     for (const token of [(await createStaff(t, 'moderator')).token, (await createStaff(t, 'leader')).token, p.token]) {
@@ -141,6 +168,10 @@ describe('retention', () => {
       await setStatus(t, short.id, 'closed');
       expect(closed.retentionDays).toBe(90);
       expect(Date.parse(closed.contactsEraseAt!) - Date.parse(closed.closedAt!)).toBe(90 * DAY);
+      // The admin's view says until when, then when it was done.
+      const overview = async (id: number) =>
+        ((await t.app.inject({ url: '/api/admin/personal-data', headers: auth(t.adminToken) })).json() as { sessions: { sessionId: number }[] }).sessions.find((x) => x.sessionId === id);
+      expect(await overview(s.id)).toMatchObject({ retentionDays: 90, closedAt: closed.closedAt, contactsEraseAt: closed.contactsEraseAt, contactsErasedAt: null, withContact: 1 });
       const closedAt = Date.parse(closed.closedAt!);
       let now = new Date(closedAt + 6 * DAY);
       const retention = new RetentionService(t.app.services.port, () => now);
@@ -159,6 +190,7 @@ describe('retention', () => {
       expect((await t.app.inject({ url: `/api/sessions/${s.id}/questions`, headers: auth(t.adminToken) })).json()[0].text).toBe('Bao giờ có điện lưới về bản?');
       const session = (await t.app.inject({ url: `/api/sessions/${s.id}`, headers: auth(t.adminToken) })).json();
       expect(session.contactsErasedAt).toBe(now.toISOString());
+      expect(await overview(s.id)).toMatchObject({ contactsErasedAt: now.toISOString(), withContact: 0, withName: 1 });
       // Done once.
       now = new Date(closedAt + 200 * DAY);
       expect((await retention.sweep()).sessions).toEqual([]);

@@ -81,6 +81,42 @@ describe('text hygiene on the real server', () => {
   });
 });
 
+describe('answers on the real server', () => {
+  it('stores answers and their commitments without bidi, zero-width or control characters, in NFC', async () => {
+    const { createTestApp, createSession, joinSession, auth, dbRows } = await import('../helpers/app');
+    const t = await createTestApp();
+    try {
+      const s = await createSession(t, 'live', { moderation: 'post', panel: [{ name: 'Bà Lò Thị Mai', title: 'Phó Chủ tịch UBND huyện' }] });
+      const p = await joinSession(t, s.code);
+      const q = (await t.app.inject({ method: 'POST', url: `/api/sessions/${s.id}/questions`, headers: auth(p.token), payload: { text: 'Khi nào có trường mầm non ở bản?' } })).json() as { id: number };
+      await t.app.inject({ method: 'POST', url: `/api/questions/${q.id}/moderate`, headers: auth(t.adminToken), payload: { action: 'stage' } });
+      const answered = await t.app.inject({
+        method: 'POST',
+        url: `/api/questions/${q.id}/answers`,
+        headers: auth(t.adminToken),
+        payload: {
+          kind: 'live',
+          panelSeatId: s.panel[0]!.id,
+          text: 'Năm\u200b sau\u202e huyện\u0007 xây\r\nXin cảm ơn\u2066 bà con\u0000',
+          commitments: [{ text: 'Xây\u200d trường\u202e mầm non', agency: 'Phòng\u200b Giáo dục\u202e huyện', deadline: '2027-09-01' }],
+        },
+      });
+      expect(answered.statusCode).toBe(200);
+      const rows = (await dbRows(t, 'select text from answers')) as { text: string }[];
+      expect(rows.map((r) => r.text)).toEqual(['Năm sau huyện xây\nXin cảm ơn bà con']);
+      const commitments = await dbRows(t, 'select text, agency from commitments');
+      expect(commitments).toEqual([{ text: 'Xây trường mầm non', agency: 'Phòng Giáo dục huyện' }]);
+      // A decomposed answer is stored composed.
+      const decomposed = 'Nguyễn Văn A trả lời: đường sẽ được sửa'.normalize('NFD');
+      await t.app.inject({ method: 'POST', url: `/api/questions/${q.id}/answers`, headers: auth(t.adminToken), payload: { kind: 'live', panelSeatId: s.panel[0]!.id, text: decomposed } });
+      const all = (await dbRows(t, 'select text from answers order by id')) as { text: string }[];
+      expect(all[1]!.text).toBe(decomposed.normalize('NFC'));
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('question lists on the real server', () => {
   it('exports `x;=1+1` so that no formula appears under ; splitting, and a personal_data rejection without its text', async () => {
     const { createTestApp, createSession, joinSession, auth } = await import('../helpers/app');
