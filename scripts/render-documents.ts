@@ -7,59 +7,31 @@
  * Writes test-artifacts/documents/: the DOCX, HTML, CSV and XLSX as served,
  * each converted to PDF by LibreOffice, and every PDF page as a PNG. The
  * HTML pages are also printed to PDF by Chromium when /usr/bin/chromium is
- * there. The vitest tests check the files' structure; this is for eyes.
+ * there. tests/server/documents-render.test.ts does the same and checks the
+ * pages as laid out; documents.test.ts checks the files' structure.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { auth, createTestApp } from '../tests/helpers/app';
+import { createTestApp } from '../tests/helpers/app';
 import { runFullDialogue } from '../tests/helpers/documents';
+import { convertWithLibreOffice, pagesToPng, saveConclusions, SOFFICE, writeDocuments } from '../tests/helpers/render-documents';
 
 const out = resolve('test-artifacts/documents');
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
-
 const t = await createTestApp({ ORG_NAME: 'UBND TỈNH TUYÊN QUANG', ORG_ABBREVIATION: 'UBND' });
 try {
   const f = await runFullDialogue(t);
-  // A notice as the secretariat would send it: the draft, with an assessment and the office's signature.
-  const draft = (await t.app.inject({ url: `/api/sessions/${f.session.id}/conclusions`, headers: auth(f.tokens.sec) })).json();
-  const saved = await t.app.inject({
-    method: 'PUT',
-    url: `/api/sessions/${f.session.id}/conclusions`,
-    headers: auth(f.tokens.sec),
-    payload: {
-      subject: null,
-      assessment:
-        'Hội nghị diễn ra nghiêm túc, dân chủ; các ý kiến của thanh niên thẳng thắn, tâm huyết.\nCác sở, ngành đã trả lời rõ, đúng trọng tâm.',
-      tasks: draft.tasks,
-      recipients: draft.recipients,
-      authority: { mode: 'TL', of: 'Chủ tịch', position: 'Chánh Văn phòng', name: 'Ông Vũ Đình Hưng' },
-    },
-  });
-  if (saved.statusCode !== 200) throw new Error(saved.body);
-  const files = ['minutes.docx', 'minutes.html', 'conclusions.docx', 'conclusions.html', 'questions.csv', 'questions.xlsx'];
-  for (const file of files) {
-    const res = await t.app.inject({ url: `/api/sessions/${f.session.id}/${file}`, headers: auth(f.tokens.sec) });
-    if (res.statusCode !== 200) throw new Error(`${file}: ${res.statusCode}`);
-    writeFileSync(join(out, file), res.rawPayload);
-  }
+  await saveConclusions(t, f);
+  await writeDocuments(t, f, out);
 } finally {
   await t.close();
 }
 
-const soffice = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find(existsSync);
-if (!soffice) {
+if (!SOFFICE) {
   console.error('LibreOffice (soffice) is not installed: the files are in', out, 'but not converted.');
   process.exit(1);
 }
-const profile = join(out, '.lo-profile');
-for (const file of ['minutes.docx', 'conclusions.docx', 'questions.xlsx']) {
-  execFileSync(soffice, [`-env:UserInstallation=file://${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', out, join(out, file)], {
-    stdio: 'inherit',
-  });
-}
-rmSync(profile, { recursive: true, force: true });
+convertWithLibreOffice(out);
 if (existsSync('/usr/bin/chromium')) {
   for (const file of ['minutes.html', 'conclusions.html']) {
     execFileSync('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', `--print-to-pdf=${join(out, file.replace('.html', '.html.pdf'))}`, '--no-pdf-header-footer', `file://${join(out, file)}`], {
@@ -67,7 +39,5 @@ if (existsSync('/usr/bin/chromium')) {
     });
   }
 }
-for (const pdf of readdirSync(out).filter((n) => n.endsWith('.pdf'))) {
-  execFileSync('pdftoppm', ['-png', '-r', '60', join(out, pdf), join(out, pdf.replace(/\.pdf$/, ''))]);
-}
+for (const pdf of readdirSync(out).filter((n) => n.endsWith('.pdf'))) pagesToPng(join(out, pdf), 60);
 console.log(readdirSync(out).sort().join('\n'));

@@ -1,4 +1,5 @@
 import { askerLabel, CHANNEL_LABEL, COMMITMENT_LABEL, FOLLOW_UP_LABEL, groupLabel, REJECT_LABEL, STATUS_LABEL, vnDateTimeShort, vnDay } from './format';
+import { outcomeOf } from '../domain/reports/outcomes';
 import { questionNumber } from './numbering';
 import type { QuestionListRow } from './types';
 
@@ -73,6 +74,13 @@ export const QUESTION_COLUMNS: Column[] = [
 ];
 
 const outcomeText = (r: QuestionListRow): string => {
+  // An approved question is counted by the minutes as answered live (a live answer was recorded) or as not
+  // reached: the printed list says the same, where "Đã duyệt" told the clerk nothing about what happened to it.
+  if (r.status === 'approved') {
+    return outcomeOf({ status: r.status, hasLiveAnswer: r.answers.some((a) => a.kind === 'live') }) === 'answeredLive'
+      ? STATUS_LABEL.answered
+      : 'Chưa được trả lời tại hội nghị';
+  }
   const status = STATUS_LABEL[r.status];
   if (r.status === 'rejected' && r.rejectReason) return `${status}: ${REJECT_LABEL[r.rejectReason].toLocaleLowerCase('vi')}`;
   if (r.status === 'merged' && r.mergedIntoNumber) return `${status} vào câu hỏi số ${r.mergedIntoNumber}`;

@@ -418,6 +418,9 @@ describe('documents a clerk signs as they come out (issue 16)', () => {
         'Mã tra cứu',
       ]);
       expect(print.getRow(HEADER_ROW + 3).getCell(4).value).toBe('Đã gộp vào câu hỏi số 1');
+      // The outcome the minutes count, not the bare status: question 13 was approved and never reached.
+      expect(print.getRow(HEADER_ROW + 13).getCell(4).value).toBe('Chưa được trả lời tại hội nghị');
+      expect(print.getRow(HEADER_ROW + 11).getCell(4).value).toBe('Đã trả lời trực tiếp');
       print.eachRow((row) => row.eachCell((cell) => expect(cell.font?.name, cell.address).toBe(XLSX_FONT)));
     });
 

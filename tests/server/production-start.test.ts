@@ -15,7 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -214,11 +214,25 @@ describe('production build', () => {
 
     it('`npm start` runs it without rebuilding, and a SIGTERM to npm leaves nothing running', { timeout: 60_000 }, async () => {
       expect(built).toBe(true);
+      // Listening on every interface, without PUBLIC_URL: the banner names the LAN addresses phones can use.
       const npm = await start('npm', ['start', '--silent'], dir, {
         DATA_DIR: join(dir, 'data2'),
         NODE_OPTIONS: '--preserve-symlinks',
+        HOST: '0.0.0.0',
       });
       expect(npm.out()).not.toMatch(/vite|building/i);
+      const port = new URL(npm.url).port;
+      const lan = Object.values(networkInterfaces())
+        .flat()
+        .filter((a) => a && a.family === 'IPv4' && !a.internal)
+        .map((a) => `http://${a!.address}:${port}`);
+      if (lan.length > 0) {
+        expect(npm.out()).toContain(`On the local network: ${lan.join('  ')}`);
+        expect(npm.out()).toContain(`(${lan[0]}/j/`);
+        expect(npm.out()).toContain('Set PUBLIC_URL');
+      } else {
+        expect(npm.out()).not.toContain('On the local network');
+      }
       npm.proc.kill('SIGTERM');
       await npm.exited;
       const until = Date.now() + 10_000;
