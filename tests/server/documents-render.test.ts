@@ -18,9 +18,11 @@ import { convertWithLibreOffice, pagesToPng, pageTexts, pdfFacts, POPPLER, saveC
  */
 const OUT = resolve('test-artifacts/documents');
 const tools = Boolean(SOFFICE && POPPLER);
+// The pages do not depend on the database engine: laid out once, in the SQLite run (`npm run test:pg` skips them).
+const onPg = process.env.TEST_DB === 'pg';
 const flat = (s: string) => s.replace(/\s+/g, ' ');
 
-describe.skipIf(!tools)('documents as laid out on paper (LibreOffice, Chromium; needs soffice and poppler-utils)', { timeout: 240_000 }, () => {
+describe.skipIf(!tools || onPg)('documents as laid out on paper (LibreOffice, Chromium; needs soffice and poppler-utils)', { timeout: 240_000 }, () => {
   let t: TestApp;
   let f: FullDialogue;
   let pages: Record<'minutes' | 'conclusions' | 'questions' | 'minutesHtml' | 'conclusionsHtml', string[]>;
