@@ -1215,7 +1215,6 @@ function parseArgs(argv: string[]): BenchOptions {
   if (engine !== 'sqlite' && engine !== 'pg') throw new Error('--engine: sqlite or pg');
   if (nodes > 1 && engine !== 'pg') throw new Error('several nodes share one PostgreSQL database: --engine pg');
   if (nodes > 1 && pinIt) throw new Error('--pin puts the server on one core and the generator on the other; with two nodes there is no core left to pin to');
-  if (nodes > 1 && a.get('server')) throw new Error('--server (a built tree) runs one node only');
   const pgUrl = engine === 'pg' ? (a.get('pg-url') ?? process.env.BENCH_PG_URL ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres') : null;
   const redisUrl = nodes > 1 ? (a.get('redis-url') ?? process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379') : null;
   const workersWanted = num('workers', client === 'raw' ? (pinIt || participants < 500 ? 1 : 2) : base.workers);
