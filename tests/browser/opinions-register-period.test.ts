@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Opinion, Unit } from '../../shared/schemas/opinions';
+import type { Field, Opinion, Unit } from '../../shared/schemas/opinions';
+import { suggestField } from '../../shared/fields';
 import { ADMIN_PASSWORD, auth, createTestApp, type TestApp } from '../helpers/app';
 import { LAPTOP, launchBrowser, newPage, pageErrors, screenshot, signIn, unexpectedDialogs } from '../helpers/browser';
 import { runRegister, type RegisterFixture } from '../helpers/opinions-register';
@@ -173,6 +174,56 @@ describe('the register of a sample period in the browser', { timeout: 120_000 },
     await sec.goto('/register');
     await shown(sec, 12);
     await expect(sec.getByRole('form', { name: 'Bộ lọc' }).getByLabel('Đơn vị', { exact: true }).locator('option').allTextContents()).resolves.toContain('BAN TUYÊN GIÁO VÀ DÂN VẬN');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('lets the admin add a field with its suggesting phrases, rename one and retire it; the register stops offering it', async () => {
+    const page = await newPage(browser, t.url, LAPTOP);
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await page.goto('/units');
+    const panel = page.getByRole('region', { name: 'Lĩnh vực' });
+    await panel.locator('[data-field-id]').first().waitFor();
+    expect(await panel.locator('[data-field-id]').count()).toBe(12);
+    await panel.getByRole('button', { name: 'Thêm lĩnh vực' }).click();
+    const form = panel.getByTestId('field-form');
+    await form.getByLabel('Tên lĩnh vực').fill('Thủy sản');
+    await form.getByLabel('Cụm từ gợi ý (cách nhau bởi dấu ;)').fill('Nuôi cá lồng; thủy sản');
+    await form.getByRole('button', { name: 'Tạo lĩnh vực' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Đã tạo lĩnh vực Thủy sản.' }).waitFor();
+    let fields = await api<Field[]>('/api/fields');
+    const made = fields.find((x) => x.name === 'Thủy sản')!;
+    expect(made).toMatchObject({ keywords: ['nuoi ca long', 'thuy san'], active: true });
+    // The desk's suggestion now knows it.
+    expect(suggestField('Bà con nuôi cá lồng trên sông Lô cần hỗ trợ', fields)?.name).toBe('Thủy sản');
+
+    // A name already taken is refused, saying why; nothing changes.
+    const health = fields.find((x) => x.name === 'Y tế')!;
+    const row = panel.locator(`li[data-field-id="${health.id}"]`);
+    await row.getByRole('button', { name: 'Sửa' }).click();
+    await row.getByLabel('Tên lĩnh vực').fill('thủy sản');
+    await row.getByRole('button', { name: 'Lưu' }).click();
+    await panel.getByRole('alert').waitFor();
+    expect((await api<Field[]>('/api/fields')).find((x) => x.id === health.id)!.name).toBe('Y tế');
+    await row.getByLabel('Tên lĩnh vực').fill('Y tế, dân số');
+    await row.getByRole('button', { name: 'Lưu' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Đã lưu lĩnh vực Y tế, dân số.' }).waitFor();
+
+    const fish = panel.locator(`li[data-field-id="${made.id}"]`);
+    await fish.getByRole('button', { name: 'Ngừng dùng' }).click();
+    await fish.getByText('Đã ngừng dùng', { exact: true }).waitFor();
+    fields = await api<Field[]>('/api/fields');
+    expect(fields.find((x) => x.id === made.id)!.active).toBe(false);
+    // Classified opinions keep the renamed field; a retired one is no longer offered for bulk classification.
+    expect((await api<Opinion>(`/api/opinions/${f.o.clinic}`)).field).toBe('Y tế, dân số');
+    await screenshot(page, 'fields-admin');
+    const sec = await newPage(browser, t.url, LAPTOP);
+    await signIn(sec, f.usernames.sec, `pw-${f.usernames.sec}-secret`);
+    await sec.goto('/register');
+    await sec.locator('[data-testid="reg-count"]').waitFor();
+    await sec.getByRole('checkbox', { name: `Chọn ý kiến số ${f.o.clinic}` }).check();
+    const offered = await sec.getByRole('form', { name: 'Phân loại các ý kiến đã chọn' }).getByLabel('Lĩnh vực').locator('option').allTextContents();
+    expect(offered).toContain('Y tế, dân số');
+    expect(offered).not.toContain('Thủy sản');
     expect(pageErrors).toEqual([]);
   });
 });
