@@ -153,6 +153,10 @@ describe('the period report of the opinions register (issue 15)', () => {
     expect(text).toMatch(/Tuyên Quang, ngày \d{2} tháng \d{1,2} năm \d{4}/);
     expect(text).toContain('BÁO CÁO');
     expect(text).toContain('Kết quả tiếp nhận, giải quyết ý kiến, kiến nghị của Nhân dân từ ngày 01/08/2026 đến ngày 30/09/2026');
+    // A plain range is named by its dates once; a named period (the quarter below) is followed by its dates.
+    expect(text).toContain('Ủy ban nhân dân tỉnh Tuyên Quang báo cáo kết quả tiếp nhận, giải quyết ý kiến, kiến nghị của Nhân dân từ ngày 01/08/2026 đến ngày 30/09/2026 như sau:');
+    const quarter = await docxTables((await get(`/api/reports/opinions.docx?from=2026-07-01&to=2026-09-30&unitId=${f.units.a}`)).rawPayload);
+    expect(quarter.text).toContain('của Nhân dân quý III năm 2026 (từ ngày 01/07/2026 đến ngày 30/09/2026) như sau:');
     expect(text).toContain('trong kỳ đã tổ chức 2 hội nghị đối thoại với 215 lượt người tham dự');
     expect(text).toContain('tổng số ý kiến, kiến nghị tiếp nhận trong kỳ: 8');
     expect(text).toContain('còn 6 ý kiến, kiến nghị; trong đó: trả lời trực tiếp tại hội nghị: 2; chuyển trả lời bằng văn bản: 2; đã có trả lời: 3');
