@@ -2,9 +2,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Field, Opinion, Unit } from '../../shared/schemas/opinions';
 import { suggestField } from '../../shared/fields';
-import { ADMIN_PASSWORD, auth, createTestApp, type TestApp } from '../helpers/app';
+import { ADMIN_PASSWORD, auth, createSession, createTestApp, type TestApp } from '../helpers/app';
 import { LAPTOP, launchBrowser, newPage, pageErrors, screenshot, signIn, unexpectedDialogs } from '../helpers/browser';
-import { runRegister, type RegisterFixture } from '../helpers/opinions-register';
+import { runRegister, vn, type RegisterFixture } from '../helpers/opinions-register';
 
 /**
  * The register of issue 15's two months (two units, three dialogues, a
@@ -224,6 +224,23 @@ describe('the register of a sample period in the browser', { timeout: 120_000 },
     const offered = await sec.getByRole('form', { name: 'Phân loại các ý kiến đã chọn' }).getByLabel('Lĩnh vực').locator('option').allTextContents();
     expect(offered).toContain('Y tế, dân số');
     expect(offered).not.toContain('Thủy sản');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("shows the statutory checklist in the admin's session list: a commune's youth dialogue has all three, and a date entered moves it", async () => {
+    const s = await createSession(t, 'open', { title: 'Đối thoại với thanh niên xã Hòa Bình năm 2030', audience: 'Thanh niên', startsAt: vn('2030-06-15 08:00'), unitId: f.units.b, audienceGroup: 'youth' });
+    const page = await newPage(browser, t.url, LAPTOP);
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await page.goto('/admin');
+    const card = page.locator('li.card').filter({ hasText: s.title });
+    await card.getByText('Mốc thời hạn theo quy định').first().click();
+    const list = card.getByTestId('deadlines');
+    for (const key of ['plan', 'announce', 'results']) await expect.poll(() => list.getByTestId(`deadline-${key}`).textContent()).toContain('Chưa đến hạn');
+    await list.getByTestId('deadline-announce-date').fill('2030-06-10');
+    await list.getByRole('button', { name: 'Lưu các ngày' }).click();
+    await expect.poll(() => list.getByTestId('deadline-announce').textContent()).toContain('Trễ hạn');
+    const stored = await api<{ announcedAt: string | null }>(`/api/sessions/${s.id}`);
+    expect(stored.announcedAt).toBe('2030-06-10');
     expect(pageErrors).toEqual([]);
   });
 });
