@@ -136,7 +136,9 @@ export function opinionsReportDocument(d: OpinionsReport): OfficialDocument {
   const span = `từ ngày ${vnDay(d.period.from)} đến ngày ${vnDay(d.period.to)}`;
   const who = orgInText(d.unit.name);
   const opener = who !== d.unit.name.trim() ? `${who} báo cáo` : 'Báo cáo';
-  blocks.push(body(r(`${opener} kết quả tiếp nhận, giải quyết ý kiến, kiến nghị của Nhân dân ${d.period.words} (${span}) như sau:`)));
+  // A named period ("quý III năm 2026") is followed by its dates; a plain range is already its dates.
+  const when = d.period.words === span ? span : `${d.period.words} (${span})`;
+  blocks.push(body(r(`${opener} kết quả tiếp nhận, giải quyết ý kiến, kiến nghị của Nhân dân ${when} như sau:`)));
 
   blocks.push(section('I. KẾT QUẢ TỔ CHỨC ĐỐI THOẠI VÀ TIẾP NHẬN Ý KIẾN, KIẾN NGHỊ'));
   blocks.push(

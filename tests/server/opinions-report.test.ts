@@ -153,6 +153,10 @@ describe('the period report of the opinions register (issue 15)', () => {
     expect(text).toMatch(/Tuyên Quang, ngày \d{2} tháng \d{1,2} năm \d{4}/);
     expect(text).toContain('BÁO CÁO');
     expect(text).toContain('Kết quả tiếp nhận, giải quyết ý kiến, kiến nghị của Nhân dân từ ngày 01/08/2026 đến ngày 30/09/2026');
+    // A plain range is named by its dates once; a named period (the quarter below) is followed by its dates.
+    expect(text).toContain('Ủy ban nhân dân tỉnh Tuyên Quang báo cáo kết quả tiếp nhận, giải quyết ý kiến, kiến nghị của Nhân dân từ ngày 01/08/2026 đến ngày 30/09/2026 như sau:');
+    const quarter = await docxTables((await get(`/api/reports/opinions.docx?from=2026-07-01&to=2026-09-30&unitId=${f.units.a}`)).rawPayload);
+    expect(quarter.text).toContain('của Nhân dân quý III năm 2026 (từ ngày 01/07/2026 đến ngày 30/09/2026) như sau:');
     expect(text).toContain('trong kỳ đã tổ chức 2 hội nghị đối thoại với 215 lượt người tham dự');
     expect(text).toContain('tổng số ý kiến, kiến nghị tiếp nhận trong kỳ: 8');
     expect(text).toContain('còn 6 ý kiến, kiến nghị; trong đó: trả lời trực tiếp tại hội nghị: 2; chuyển trả lời bằng văn bản: 2; đã có trả lời: 3');
@@ -220,6 +224,67 @@ describe('the period report of the opinions register (issue 15)', () => {
     const list = rows('Danh sách');
     expect(list).toHaveLength(8);
     expect(list.some((x) => String(x[4]).includes('Đề nghị cấp giấy chứng nhận quyền sử dụng đất'))).toBe(true);
+  });
+
+  it('in all three formats, for August–September and for September alone: every table adds up to the matters after merging, every opinion is listed once, and the carry-over is the same', async () => {
+    const sum = (rows: number[][], k: number) => rows.reduce((n, row) => n + row[k]!, 0);
+    for (const [from, to] of [
+      ['2026-08-01', '2026-09-30'],
+      ['2026-09-01', '2026-09-30'],
+    ] as const) {
+      const q = `from=${from}&to=${to}&unitId=${f.units.a}`;
+      const r = await report(from, to);
+      const carriedIds = r.carryOver.opinions.map((x) => x.id);
+      // September's carry-over is the five August left open (the JSON test above names them), August–September's July's two.
+      expect(carriedIds, q).toHaveLength(from === '2026-09-01' ? 5 : 2);
+
+      // The Word report.
+      const { text, tables } = await docxTables((await get(`/api/reports/opinions.docx?${q}`)).rawPayload);
+      const byHead = (first: string) => tables.find((tb) => tb[0]?.[0] === first)!;
+      for (const head of ['Lĩnh vực', 'Cấp', 'Cơ quan chủ trì']) {
+        const tb = byHead(head);
+        const body = tb.slice(1, -1).map((row) => row.slice(1).map(Number));
+        const total = tb.at(-1)!;
+        expect(total[0], `${q} ${head}`).toBe('Tổng cộng');
+        for (let k = 0; k < body[0]!.length; k++) expect(sum(body, k), `${q} ${head} column ${k}`).toBe(Number(total[k + 1]));
+        // Each matter once in each table: the first figure column (total, or assigned) adds up to the matters after merging.
+        expect(Number(total[1]), `${q} ${head}`).toBe(r.overview.afterMerging);
+      }
+      const annex = tables.find((tb) => tb[0]?.[0] === 'STT' && tb[0]?.[2] === 'Nguồn')!;
+      expect(annex.slice(1).map((row) => row[0]), q).toEqual(r.opinions.map((_, k) => String(k + 1)));
+      const carriedDocx = tables.find((tb) => tb[0]?.[5] === 'Kết quả đến cuối kỳ')!;
+      expect(carriedDocx.slice(1).map((row) => row[2]), q).toEqual(r.carryOver.opinions.map((x) => x.text));
+      expect(text, q).toContain(`chưa giải quyết xong: ${r.carryOver.count}; trong kỳ đã giải quyết xong: ${r.carryOver.dealtWith}`);
+      expect(text, q).toContain(`còn lại chưa giải quyết xong: ${r.carryOver.outstanding} (trong đó quá hạn: ${r.carryOver.overdue})`);
+
+      // The workbook.
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((await get(`/api/reports/opinions.xlsx?${q}`)).rawPayload as unknown as ArrayBuffer);
+      const rows = (name: string) => {
+        const out: unknown[][] = [];
+        wb.getWorksheet(name)!.eachRow((row, n) => {
+          if (n > REPORT_HEADER_ROW) out.push((row.values as unknown[]).slice(1));
+        });
+        return out;
+      };
+      for (const name of ['Theo lĩnh vực', 'Theo cấp', 'Theo cơ quan']) {
+        const all = rows(name);
+        const total = all.at(-1)!;
+        expect(total[0], `${q} ${name}`).toBe('Tổng cộng');
+        const body = all.slice(0, -1).map((row) => row.slice(1) as number[]);
+        for (let k = 0; k < body[0]!.length; k++) expect(sum(body, k), `${q} ${name} column ${k}`).toBe(total[k + 1]);
+        expect(total[1], `${q} ${name}`).toBe(r.overview.afterMerging);
+      }
+      const overview = new Map(rows('Tổng quan').map((x) => [x[0], x[1]]));
+      expect([overview.get('Ý kiến, kiến nghị tiếp nhận'), overview.get('Sau khi gộp trùng'), overview.get('Kỳ trước chuyển sang')], q).toEqual([r.overview.received, r.overview.afterMerging, r.carryOver.count]);
+      // "Mã" is the list's 11th column and the carried sheet's 2nd: each opinion once, the same as the JSON.
+      const listed = rows('Danh sách').map((x) => x[10]);
+      expect(new Set(listed).size, q).toBe(listed.length);
+      expect(listed, q).toEqual(r.opinions.map((x) => x.id));
+      expect(rows('Kỳ trước chuyển sang').map((x) => [x[1], x[7]]), q).toEqual(
+        r.carryOver.opinions.map((x) => [x.id, x.state === 'dealt_with' ? 'Đã giải quyết xong trong kỳ' : 'Chưa giải quyết xong']),
+      );
+    }
   });
 
   it('refuses bad periods and unknown units with stable codes', async () => {
