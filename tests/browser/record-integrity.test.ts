@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question, Session, User } from '../../shared/schemas/entities';
 import { ADMIN_PASSWORD, auth, createSession, createStaff, createTestApp, joinSession, setStatus, type TestApp } from '../helpers/app';
-import { LAPTOP, launchBrowser, newPage, pageErrors, screenshot, signIn, unexpectedDialogs } from '../helpers/browser';
+import { LAPTOP, PHONE, launchBrowser, newPage, pageErrors, screenshot, signIn, unexpectedDialogs } from '../helpers/browser';
 
 /** Staff scope, the audit log, the account page and the frozen record, as the people using them see it. */
 describe('a record that can be trusted, in the browser', { timeout: 90_000 }, () => {
@@ -104,6 +104,29 @@ describe('a record that can be trusted, in the browser', { timeout: 90_000 }, ()
     await page.goto('/staff');
     await page.getByRole('heading', { name: 'Các hội nghị' }).waitFor();
     await screenshot(page, '44-account');
+  });
+
+  it('tells a citizen asking anonymously exactly who still sees what, before sending', async () => {
+    const s = await createSession(t, 'live', { title: 'Đối thoại với hội viên phụ nữ xã Tân Trào', moderation: 'pre', anonymousAllowed: true });
+    const phone = await newPage(browser, t.url, PHONE);
+    await phone.goto(`/j/${s.code}`);
+    await phone.getByLabel('Họ và tên').fill('Hoàng Thị Thu');
+    await phone.getByRole('button', { name: 'Vào hội nghị' }).click();
+    await phone.getByRole('heading', { name: s.title }).waitFor();
+    await phone.getByLabel('Câu hỏi của bạn').fill('Chị em bị bạo lực gia đình thì báo cho ai?');
+    const note = phone.locator('#anon-note');
+    expect(await note.count()).toBe(0);
+    await phone.getByLabel('Gửi ẩn danh (không hiện tên và địa phương)').check();
+    const said = await note.innerText();
+    // Who does not see the name, locality and group; who still does; and who sees the contact.
+    expect(said).toContain('lãnh đạo, màn hình lớn, những người tham gia khác và bản công khai sau hội nghị sẽ không thấy tên, địa phương và đối tượng');
+    expect(said).toContain('Người điều hành, thư ký hội nghị và quản trị viên hệ thống vẫn thấy');
+    expect(said).toContain('số liên hệ (nếu bạn đã để lại) chỉ thư ký và quản trị viên được xem');
+    await screenshot(phone, '48-participant-anonymous-note');
+    await phone.getByRole('button', { name: 'Gửi câu hỏi' }).click();
+    await phone.getByText('Câu hỏi đang chờ ban tổ chức duyệt').waitFor();
+    const stored = (await inject<Question[]>('GET', `/api/sessions/${s.id}/questions`, t.adminToken)).find((q) => q.text.startsWith('Chị em'));
+    expect(stored).toMatchObject({ anonymous: true, authorName: 'Hoàng Thị Thu' });
   });
 
   it('shows a closed session as frozen in the moderator and secretariat desks, offering only what goes on', async () => {
