@@ -144,11 +144,15 @@ describe('a record that can be trusted, in the browser', { timeout: 90_000 }, ()
     await setStatus(t, s.id, 'closed');
 
     const desk = await newPage(browser, t.url, LAPTOP);
+    // Everything the desk sends over its socket: a frozen record's shortcut must send nothing.
+    const sent: string[] = [];
+    desk.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(typeof f.payload === 'string' ? f.payload : f.payload.toString())));
     await signIn(desk, mod.user.username, `pw-${mod.user.username}-secret`);
     await desk.goto(`/moderate/${s.id}`);
     await desk.getByTestId('frozen').getByText('Hội nghị đã kết thúc: hồ sơ đã khóa.', { exact: false }).waitFor();
     await desk.locator(`.items [data-question-id="${pending.id}"]`).click();
     await desk.getByRole('heading', { name: `Câu hỏi #${pending.number}` }).waitFor();
+    await desk.keyboard.press('a'); // the approve shortcut does nothing on a frozen record
     // Nothing that would rewrite the record is offered...
     for (const name of ['Duyệt', 'Không duyệt', 'Lưu nội dung']) expect(await desk.getByRole('button', { name, exact: false }).count(), name).toBe(0);
     // ...deferral to a written answer still is.
@@ -156,7 +160,12 @@ describe('a record that can be trusted, in the browser', { timeout: 90_000 }, ()
     await desk.getByRole('tab', { name: /Đã duyệt/ }).click();
     await desk.locator(`.items [data-question-id="${approved.id}"]`).click();
     expect(await desk.getByRole('button', { name: 'Đưa lên màn hình' }).count()).toBe(0);
-    await desk.keyboard.press('s'); // the stage shortcut does nothing on a frozen record
+    await desk.keyboard.press('s'); // neither do stage and pin
+    await desk.keyboard.press('p');
+    await new Promise((r) => setTimeout(r, 500));
+    // The socket was heard (it joined the session), and no moderation went out on it.
+    expect(sent.some((f) => f.includes('session:join'))).toBe(true);
+    expect(sent.filter((f) => f.includes('question:moderate'))).toEqual([]);
     await screenshot(desk, '45-moderator-frozen');
 
     const secPage = await newPage(browser, t.url, LAPTOP);
