@@ -68,6 +68,24 @@ describe('a record that can be trusted', () => {
       const before = await dumpStored(t);
       expect(errorCode(await inject('PUT', `/api/sessions/${a.id}/staff`, t.adminToken, { userIds: [mod.user.id, 99999] }))).toBe('USER_NOT_FOUND');
       expect(await dumpStored(t)).toEqual(before);
+
+      // The follow-up list is scoped the same way: a deferred question of each session,
+      // the moderator sees A's only and is refused B's by name.
+      const deferOne = async (sessionId: number, code: string) => {
+        const p = await joinSession(t, code);
+        const q = await submit(sessionId, p.token, `Câu hỏi chuyển văn bản của phiên ${sessionId}`);
+        const r = await inject('POST', `/api/questions/${q.id}/moderate`, t.adminToken, { action: 'defer', agency: 'Sở Xây dựng', deadline: '2027-02-01' });
+        expect(r.statusCode, r.body).toBe(200);
+        return q.id;
+      };
+      const qa = await deferOne(a.id, a.code);
+      const qb = await deferOne(b.id, b.code);
+      const followUps = async (token: string, query = '') =>
+        ((await inject('GET', `/api/followups${query}`, token)).json() as { questionId: number }[]).map((f) => f.questionId);
+      expect(await followUps(mod.token)).toEqual([qa]);
+      expect(await followUps(leader.token)).toEqual([qb]);
+      expect(await followUps(t.adminToken)).toEqual(expect.arrayContaining([qa, qb]));
+      expect(errorCode(await inject('GET', `/api/followups?sessionId=${b.id}`, mod.token))).toBe('NOT_ASSIGNED');
     });
 
     it('takes a moderator off a session at once: its socket stops hearing it and its actions are refused', async () => {
