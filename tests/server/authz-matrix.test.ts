@@ -280,7 +280,7 @@ describe('authorization matrix', () => {
     expect(documented.sort()).toEqual(http.map(([m, p]) => `${m} ${p}`).sort());
   });
 
-  it('allows and refuses every role on every HTTP route exactly as written', { timeout: 180_000 }, async () => {
+  it('allows and refuses every role on every HTTP route exactly as written', { timeout: 480_000 }, async () => {
     const wrong: string[] = [];
     let cells = 0;
     let scopedCells = 0;
