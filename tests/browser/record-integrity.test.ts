@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question, Session, User } from '../../shared/schemas/entities';
 import { ADMIN_PASSWORD, auth, createSession, createStaff, createTestApp, joinSession, setStatus, type TestApp } from '../helpers/app';
-import { LAPTOP, launchBrowser, newPage, pageErrors, screenshot, signIn, unexpectedDialogs } from '../helpers/browser';
+import { LAPTOP, PHONE, launchBrowser, newPage, pageErrors, screenshot, signIn, unexpectedDialogs } from '../helpers/browser';
 
 /** Staff scope, the audit log, the account page and the frozen record, as the people using them see it. */
 describe('a record that can be trusted, in the browser', { timeout: 90_000 }, () => {
@@ -106,6 +106,29 @@ describe('a record that can be trusted, in the browser', { timeout: 90_000 }, ()
     await screenshot(page, '44-account');
   });
 
+  it('tells a citizen asking anonymously exactly who still sees what, before sending', async () => {
+    const s = await createSession(t, 'live', { title: 'Đối thoại với hội viên phụ nữ xã Tân Trào', moderation: 'pre', anonymousAllowed: true });
+    const phone = await newPage(browser, t.url, PHONE);
+    await phone.goto(`/j/${s.code}`);
+    await phone.getByLabel('Họ và tên').fill('Hoàng Thị Thu');
+    await phone.getByRole('button', { name: 'Vào hội nghị' }).click();
+    await phone.getByRole('heading', { name: s.title }).waitFor();
+    await phone.getByLabel('Câu hỏi của bạn').fill('Chị em bị bạo lực gia đình thì báo cho ai?');
+    const note = phone.locator('#anon-note');
+    expect(await note.count()).toBe(0);
+    await phone.getByLabel('Gửi ẩn danh (không hiện tên và địa phương)').check();
+    const said = await note.innerText();
+    // Who does not see the name, locality and group; who still does; and who sees the contact.
+    expect(said).toContain('lãnh đạo, màn hình lớn, những người tham gia khác và bản công khai sau hội nghị sẽ không thấy tên, địa phương và đối tượng');
+    expect(said).toContain('Người điều hành, thư ký hội nghị và quản trị viên hệ thống vẫn thấy');
+    expect(said).toContain('số liên hệ (nếu bạn đã để lại) chỉ thư ký và quản trị viên được xem');
+    await screenshot(phone, '48-participant-anonymous-note');
+    await phone.getByRole('button', { name: 'Gửi câu hỏi' }).click();
+    await phone.getByText('Câu hỏi đang chờ ban tổ chức duyệt').waitFor();
+    const stored = (await inject<Question[]>('GET', `/api/sessions/${s.id}/questions`, t.adminToken)).find((q) => q.text.startsWith('Chị em'));
+    expect(stored).toMatchObject({ anonymous: true, authorName: 'Hoàng Thị Thu' });
+  });
+
   it('shows a closed session as frozen in the moderator and secretariat desks, offering only what goes on', async () => {
     const mod = await createStaff(t, 'moderator');
     const sec = await createStaff(t, 'secretary');
@@ -121,11 +144,15 @@ describe('a record that can be trusted, in the browser', { timeout: 90_000 }, ()
     await setStatus(t, s.id, 'closed');
 
     const desk = await newPage(browser, t.url, LAPTOP);
+    // Everything the desk sends over its socket: a frozen record's shortcut must send nothing.
+    const sent: string[] = [];
+    desk.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(typeof f.payload === 'string' ? f.payload : f.payload.toString())));
     await signIn(desk, mod.user.username, `pw-${mod.user.username}-secret`);
     await desk.goto(`/moderate/${s.id}`);
     await desk.getByTestId('frozen').getByText('Hội nghị đã kết thúc: hồ sơ đã khóa.', { exact: false }).waitFor();
     await desk.locator(`.items [data-question-id="${pending.id}"]`).click();
     await desk.getByRole('heading', { name: `Câu hỏi #${pending.number}` }).waitFor();
+    await desk.keyboard.press('a'); // the approve shortcut does nothing on a frozen record
     // Nothing that would rewrite the record is offered...
     for (const name of ['Duyệt', 'Không duyệt', 'Lưu nội dung']) expect(await desk.getByRole('button', { name, exact: false }).count(), name).toBe(0);
     // ...deferral to a written answer still is.
@@ -133,7 +160,12 @@ describe('a record that can be trusted, in the browser', { timeout: 90_000 }, ()
     await desk.getByRole('tab', { name: /Đã duyệt/ }).click();
     await desk.locator(`.items [data-question-id="${approved.id}"]`).click();
     expect(await desk.getByRole('button', { name: 'Đưa lên màn hình' }).count()).toBe(0);
-    await desk.keyboard.press('s'); // the stage shortcut does nothing on a frozen record
+    await desk.keyboard.press('s'); // neither do stage and pin
+    await desk.keyboard.press('p');
+    await new Promise((r) => setTimeout(r, 500));
+    // The socket was heard (it joined the session), and no moderation went out on it.
+    expect(sent.some((f) => f.includes('session:join'))).toBe(true);
+    expect(sent.filter((f) => f.includes('question:moderate'))).toEqual([]);
     await screenshot(desk, '45-moderator-frozen');
 
     const secPage = await newPage(browser, t.url, LAPTOP);

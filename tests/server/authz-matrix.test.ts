@@ -55,6 +55,13 @@ const MEMBERS: Role[] = ['participant', ...STAFF];
 const MODERATORS: Role[] = ['moderator', 'admin'];
 const ANSWERERS: Role[] = ['secretary', 'leader', 'admin'];
 
+/**
+ * A staff member of another session whose own role is allowed on this row: the
+ * only thing between them and the action is the assignment.
+ */
+const outsider = (role: Role, allowed: Role[]): boolean =>
+  (role === 'otherModerator' || role === 'otherLeader' || role === 'otherSecretary') && allowed.includes(ROLE_OF[role]);
+
 interface Req {
   url: string;
   payload?: unknown;
@@ -273,9 +280,10 @@ describe('authorization matrix', () => {
     expect(documented.sort()).toEqual(http.map(([m, p]) => `${m} ${p}`).sort());
   });
 
-  it('allows and refuses every role on every HTTP route exactly as written', { timeout: 180_000 }, async () => {
+  it('allows and refuses every role on every HTTP route exactly as written', { timeout: 480_000 }, async () => {
     const wrong: string[] = [];
     let cells = 0;
+    let scopedCells = 0;
     for (const [method, path, allowed, build] of http) {
       for (const role of ROLES) {
         const req = await build(role);
@@ -287,15 +295,25 @@ describe('authorization matrix', () => {
         const code = res.statusCode >= 400 ? (res.json() as { error?: { code?: string } }).error?.code ?? '' : '';
         // On PostgreSQL (pg_dump's job) an admin gets past the check to 409 BACKUP_EXTERNAL.
         const external = TEST_DB === 'pg' && path === '/api/admin/backups' && res.statusCode === 409 && code === 'BACKUP_EXTERNAL';
-        const ok = allow ? (res.statusCode >= 200 && res.statusCode < 300) || external : [401, 403, 404].includes(res.statusCode) && REFUSAL.test(code);
-        if (!ok) wrong.push(`${method} ${path} as ${role}: expected ${allow ? 'allow' : 'refuse'}, got ${res.statusCode} ${res.body.slice(0, 120)}`);
+        // Staff of another session whose role would be allowed here are refused for the
+        // assignment alone: 403 NOT_ASSIGNED, not any refusal (a 404 or FORBIDDEN would
+        // hide a scope check that stopped happening).
+        const scoped = !allow && outsider(role, allowed);
+        const ok = allow
+          ? (res.statusCode >= 200 && res.statusCode < 300) || external
+          : scoped
+            ? res.statusCode === 403 && code === 'NOT_ASSIGNED'
+            : [401, 403, 404].includes(res.statusCode) && REFUSAL.test(code);
+        if (scoped) scopedCells++;
+        if (!ok) wrong.push(`${method} ${path} as ${role}: expected ${allow ? 'allow' : scoped ? '403 NOT_ASSIGNED' : 'refuse'}, got ${res.statusCode} ${res.body.slice(0, 120)}`);
         if (!allow && ok) {
           // Refused means nothing happened (no row, no audit entry).
           if (JSON.stringify(await dumpStored(t)) !== JSON.stringify(before)) wrong.push(`${method} ${path} as ${role}: refused but data changed`);
         }
       }
     }
-    console.log(`[authz] HTTP cells checked: ${cells} (${http.length} routes × ${ROLES.length} roles)`);
+    console.log(`[authz] HTTP cells checked: ${cells} (${http.length} routes × ${ROLES.length} roles), ${scopedCells} of them 403 NOT_ASSIGNED for staff of another session`);
+    expect(scopedCells).toBeGreaterThan(0);
     expect(wrong).toEqual([]);
   });
 
@@ -320,6 +338,7 @@ describe('authorization matrix', () => {
     await expect(openSocket(t.url, undefined)).rejects.toThrow('UNAUTHORIZED');
     const wrong: string[] = [];
     let cells = 0;
+    let scopedCells = 0;
     for (const [event, allowed, build] of events) {
       for (const role of ROLES) {
         cells++;
@@ -332,12 +351,15 @@ describe('authorization matrix', () => {
         const s = socks[role].timeout(5000) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<{ ok: boolean; error?: { code: string } }> };
         const ack = await s.emitWithAck(event, payload);
         const allow = allowed.includes(role);
-        const ok = allow ? ack.ok : !ack.ok && REFUSAL.test(ack.error!.code);
-        if (!ok) wrong.push(`${event} as ${role}: expected ${allow ? 'allow' : 'refuse'}, got ${JSON.stringify(ack).slice(0, 160)}`);
+        const scoped = !allow && outsider(role, allowed);
+        if (scoped) scopedCells++;
+        const ok = allow ? ack.ok : !ack.ok && (scoped ? ack.error!.code === 'NOT_ASSIGNED' : REFUSAL.test(ack.error!.code));
+        if (!ok) wrong.push(`${event} as ${role}: expected ${allow ? 'allow' : scoped ? 'NOT_ASSIGNED' : 'refuse'}, got ${JSON.stringify(ack).slice(0, 160)}`);
         if (!allow && JSON.stringify(await dumpStored(t)) !== JSON.stringify(before)) wrong.push(`${event} as ${role}: refused but data changed`);
       }
     }
-    console.log(`[authz] socket cells checked: ${cells} (${events.length} events × ${ROLES.length} roles)`);
+    console.log(`[authz] socket cells checked: ${cells} (${events.length} events × ${ROLES.length} roles), ${scopedCells} of them NOT_ASSIGNED for staff of another session`);
+    expect(scopedCells).toBeGreaterThan(0);
     expect(wrong).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { loadConfig } from '../../server/config';
 import { openDb } from '../../server/db/client';
 import { openDatabase } from '../../server/db/open';
 import { bootstrap } from '../../server/domain/bootstrap';
-import { dbRow, TEST_DB } from '../helpers/app';
+import { dbRow, dbRows, TEST_DB } from '../helpers/app';
 import { freshPgDatabase } from '../helpers/pg';
 
 describe('first start', () => {
@@ -46,9 +46,15 @@ describe('first start', () => {
       // The sample session is joinable, in Vietnamese.
       const db = await open();
       const s = (await dbRow<{ title: string; status: string }>(db, 'select title, status from sessions'))!;
+      // The sample session lists the admin among its staff (its staff list is not empty).
+      const staff = await dbRows<{ username: string; role: string }>(
+        db,
+        'select u.username, u.role from session_staff ss join users u on u.id = ss.user_id',
+      );
       await db.close();
       expect(s.status).toBe('open');
       expect(s.title).toMatch(/Đối thoại|đối thoại/);
+      expect(staff).toEqual([{ username: 'admin', role: 'admin' }]);
     } finally {
       await pg?.drop();
       rmSync(dir, { recursive: true, force: true });

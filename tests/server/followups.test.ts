@@ -42,7 +42,8 @@ describe('written follow-up, from deferral to a published answer', () => {
       publishedAt: null,
       writtenAnswer: null,
       session: { id: f.session.id, title: f.session.title, status: 'closed' },
-      question: { id: f.q.fees.id, anonymous: true, participantId: f.participants.carol, hasContact: true, trackingCode: f.q.fees.trackingCode },
+      // Carol asked anonymously: the list names her to nobody, not even by locality or group.
+      question: { id: f.q.fees.id, anonymous: true, authorName: null, locality: null, group: null, participantId: f.participants.carol, hasContact: true, trackingCode: f.q.fees.trackingCode },
     });
     for (const c of CONTACTS) expect(res.body).not.toContain(c);
     // The contact is one audited read away, for the secretariat only.

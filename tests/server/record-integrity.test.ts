@@ -68,6 +68,24 @@ describe('a record that can be trusted', () => {
       const before = await dumpStored(t);
       expect(errorCode(await inject('PUT', `/api/sessions/${a.id}/staff`, t.adminToken, { userIds: [mod.user.id, 99999] }))).toBe('USER_NOT_FOUND');
       expect(await dumpStored(t)).toEqual(before);
+
+      // The follow-up list is scoped the same way: a deferred question of each session,
+      // the moderator sees A's only and is refused B's by name.
+      const deferOne = async (sessionId: number, code: string) => {
+        const p = await joinSession(t, code);
+        const q = await submit(sessionId, p.token, `Câu hỏi chuyển văn bản của phiên ${sessionId}`);
+        const r = await inject('POST', `/api/questions/${q.id}/moderate`, t.adminToken, { action: 'defer', agency: 'Sở Xây dựng', deadline: '2027-02-01' });
+        expect(r.statusCode, r.body).toBe(200);
+        return q.id;
+      };
+      const qa = await deferOne(a.id, a.code);
+      const qb = await deferOne(b.id, b.code);
+      const followUps = async (token: string, query = '') =>
+        ((await inject('GET', `/api/followups${query}`, token)).json() as { questionId: number }[]).map((f) => f.questionId);
+      expect(await followUps(mod.token)).toEqual([qa]);
+      expect(await followUps(leader.token)).toEqual([qb]);
+      expect(await followUps(t.adminToken)).toEqual(expect.arrayContaining([qa, qb]));
+      expect(errorCode(await inject('GET', `/api/followups?sessionId=${b.id}`, mod.token))).toBe('NOT_ASSIGNED');
     });
 
     it('takes a moderator off a session at once: its socket stops hearing it and its actions are refused', async () => {
@@ -147,6 +165,13 @@ describe('a record that can be trusted', () => {
       const pSock = await open(participant);
       const vote = await ask(pSock, 'question:vote', { questionId: q.approved.id });
       expect(!vote.ok && vote.error.code).toBe('SESSION_CLOSED');
+      const unvote = await ask(pSock, 'question:unvote', { questionId: q.approved.id });
+      expect(!unvote.ok && unvote.error.code).toBe('SESSION_CLOSED');
+      const late = await ask(pSock, 'question:submit', { sessionId: s.id, text: 'Câu hỏi muộn qua điện thoại', clientId: 'late-1' });
+      expect(!late.ok && late.error.code).toBe('SESSION_CLOSED');
+      const withdraw = await ask(pSock, 'question:withdraw', { questionId: q.pending.id });
+      expect(!withdraw.ok && withdraw.error.code).toBe('SESSION_CLOSED');
+      expect(await dumpStored(t)).toEqual(before);
     });
 
     it('keeps taking answers, commitments and deferral to written follow-up once closed', async () => {
@@ -164,6 +189,10 @@ describe('a record that can be trusted', () => {
       expect(deferred.statusCode, deferred.body).toBe(200);
       const commitmentId = (ans.json() as Question).commitments[0]!.id;
       expect((await inject('PATCH', `/api/commitments/${commitmentId}`, sec.token, { status: 'in_progress' })).statusCode).toBe(200);
+      // Classifying goes on over Socket.IO too.
+      const sock = await open(mod.token);
+      const tagged = await ask(sock, 'question:moderate', { questionId: q.approved.id, action: 'tag', topic: 'Chợ' });
+      expect(tagged.ok, JSON.stringify(tagged)).toBe(true);
     });
 
     it('once archived, takes only the written follow-up of deferred questions', async () => {
@@ -177,11 +206,109 @@ describe('a record that can be trusted', () => {
         await inject('PUT', `/api/sessions/${s.id}/staff`, t.adminToken, { userIds: [] }),
       ];
       for (const r of refused) expect([r.statusCode, errorCode(r)]).toEqual([409, 'SESSION_ARCHIVED']);
+      // What was already frozen at closing stays frozen: the desk is told the session is
+      // archived, a participant's phone only that it is over.
+      for (const r of [
+        await moderate(mod.token, q.pending.id, { action: 'approve' }),
+        await moderate(mod.token, q.approved.id, { action: 'edit', text: 'Viết lại sau khi lưu trữ' }),
+      ]) {
+        expect([r.statusCode, errorCode(r)]).toEqual([409, 'SESSION_ARCHIVED']);
+      }
+      const vote = await inject('POST', `/api/questions/${q.approved.id}/vote`, participant);
+      expect([vote.statusCode, errorCode(vote)]).toEqual([409, 'SESSION_CLOSED']);
       expect(await dumpStored(t)).toEqual(before);
       const written = await inject('POST', `/api/questions/${q.other.id}/answers`, sec.token, { kind: 'written', text: 'Năm học tới mở thêm hai lớp.' });
       expect(written.statusCode, written.body).toBe(200);
       const fu = (await dbRow(t, 'select id from follow_ups where question_id = ?', q.other.id)) as { id: number };
       expect((await inject('POST', `/api/followups/${fu.id}/publish`, sec.token)).statusCode).toBe(200);
+    });
+  });
+
+  describe('drafts stay drafts', () => {
+    it('keeps a commitment made with an unpublished written answer off every participant and public surface, until it is published', async () => {
+      const leader = await createStaff(t, 'leader');
+      const sec = await createStaff(t, 'secretary');
+      const mod = await createStaff(t, 'moderator');
+      const s = await createSession(t, 'live', { moderation: 'post', panel: [{ name: 'Bà Triệu Thị Hằng', title: 'Chủ tịch UBND xã', userId: leader.user.id }] });
+      const asker = await joinSession(t, s.code);
+      const neighbour = await joinSession(t, s.code);
+      const q = await submit(s.id, asker.token, 'Khi nào thôn Nà Đon có điện lưới?');
+      expect((await inject('POST', `/api/questions/${q.id}/moderate`, sec.token, { action: 'defer', agency: 'Công ty Điện lực', deadline: '2027-02-28' })).statusCode).toBe(200);
+
+      // Everyone who must not see the draft, on a socket in the session from before it is written.
+      const listeners = {
+        asker: await open(asker.token),
+        neighbour: await open(neighbour.token),
+        leader: await open(leader.token),
+        display: await open(mod.token),
+        desk: await open(sec.token),
+      };
+      for (const [who, sock] of Object.entries(listeners)) {
+        const joined = await ask(sock, 'session:join', { sessionId: s.id, ...(who === 'display' && { as: 'display' as const }) });
+        expect(joined.ok, who).toBe(true);
+      }
+      const heard = {
+        asker: collect(listeners.asker, 'question:updated'),
+        neighbour: collect(listeners.neighbour, 'question:updated'),
+        leader: collect(listeners.leader, 'question:updated'),
+        display: collect(listeners.display, 'question:updated'),
+        desk: collect(listeners.desk, 'question:updated'),
+      };
+
+      const COMMITMENT = 'Kéo điện lưới về thôn Nà Đon';
+      const recorded = await inject('POST', `/api/questions/${q.id}/answers`, sec.token, {
+        kind: 'written',
+        text: 'Công ty Điện lực sẽ đầu tư đường dây trung thế trong năm 2027.',
+        commitments: [{ text: COMMITMENT, agency: 'Công ty Điện lực', deadline: '2027-12-31' }],
+      });
+      expect(recorded.statusCode, recorded.body).toBe(200);
+      // The desk hears the draft with its commitment, and the asker hears that something changed:
+      // the broadcasts went out, shaped per audience.
+      await eventually(() => heard.desk.some((x) => x.id === q.id && x.commitments.some((c) => c.text === COMMITMENT)), 3000, 'the desk hears the draft');
+      await eventually(() => heard.asker.some((x) => x.id === q.id), 3000, 'the asker hears the recording');
+      await sleep(300);
+
+      const snapshotOf = async (who: keyof typeof listeners) => {
+        const snap = await ask(listeners[who], 'session:join', { sessionId: s.id, ...(who === 'display' && { as: 'display' as const }) });
+        expect(snap.ok, who).toBe(true);
+        return JSON.stringify(snap);
+      };
+      const listAs = async (token: string) => (await inject('GET', `/api/sessions/${s.id}/questions`, token)).body;
+      const surfaces = async (): Promise<Record<string, string>> => ({
+        'asker broadcasts': JSON.stringify(heard.asker),
+        'neighbour broadcasts': JSON.stringify(heard.neighbour),
+        'leader broadcasts': JSON.stringify(heard.leader),
+        'display broadcasts': JSON.stringify(heard.display),
+        'asker snapshot': await snapshotOf('asker'),
+        'neighbour snapshot': await snapshotOf('neighbour'),
+        'leader snapshot': await snapshotOf('leader'),
+        'display snapshot': await snapshotOf('display'),
+        'asker list': await listAs(asker.token),
+        'neighbour list': await listAs(neighbour.token),
+        'leader list': await listAs(leader.token),
+        track: (await inject('GET', `/api/track/${q.trackingCode}`)).body,
+      });
+      for (const [where, body] of Object.entries(await surfaces())) expect(body, where).not.toContain(COMMITMENT);
+      // The desk itself keeps the draft.
+      expect(await snapshotOf('desk')).toContain(COMMITMENT);
+      expect(await listAs(sec.token)).toContain(COMMITMENT);
+
+      // Closed, the public record still does not have it.
+      await setStatus(t, s.id, 'closed');
+      const record = await inject('GET', `/api/public/sessions/${s.id}`);
+      expect(record.statusCode).toBe(200);
+      expect(record.body).not.toContain(COMMITMENT);
+
+      // Published: the same surfaces now carry it (broadcasts included, to everyone in the session).
+      const fu = (await dbRow(t, 'select id from follow_ups where question_id = ?', q.id)) as { id: number };
+      expect((await inject('POST', `/api/followups/${fu.id}/publish`, sec.token)).statusCode).toBe(200);
+      await eventually(
+        () => (['asker', 'neighbour', 'leader', 'display'] as const).every((who) => heard[who].some((x) => x.id === q.id && x.commitments.some((c) => c.text === COMMITMENT))),
+        3000,
+        'everyone hears the published commitment',
+      );
+      for (const [where, body] of Object.entries(await surfaces())) expect(body, where).toContain(COMMITMENT);
+      expect((await inject('GET', `/api/public/sessions/${s.id}`)).body).toContain(COMMITMENT);
     });
   });
 
@@ -224,6 +351,11 @@ describe('a record that can be trusted', () => {
 
   describe('tokens that end', () => {
     const works = async (token: string) => (await inject('GET', '/api/me', token)).statusCode === 200;
+    /** The socket opened with `token` is dropped, and the token opens no new one. */
+    const endedOnSockets = async (sock: ClientSocket, token: string, what: string) => {
+      await eventually(() => !sock.connected, 2000, `the socket is dropped after the ${what}`);
+      await expect(openSocket(t.url, token), what).rejects.toThrow('TOKEN_EXPIRED');
+    };
 
     it('ends old tokens on logout, on a password change, an admin reset and re-enabling, on HTTP and sockets', async () => {
       const sec = await createStaff(t, 'secretary');
@@ -241,24 +373,30 @@ describe('a record that can be trusted', () => {
 
       // Own password change: the current password is checked; older tokens stop.
       const t1 = await login(t.app, username, password);
+      const s1 = await open(t1);
       expect(errorCode(await inject('PUT', '/api/me/password', t1, { currentPassword: 'not-it', newPassword: 'a-new-long-password' }))).toBe('WRONG_PASSWORD');
       expect(await works(t1)).toBe(true);
       expect((await inject('PUT', '/api/me/password', t1, { currentPassword: password, newPassword: 'a-new-long-password' })).statusCode).toBe(204);
       password = 'a-new-long-password';
       expect(await works(t1)).toBe(false);
+      await endedOnSockets(s1, t1, 'password change');
       await expect(login(t.app, username, `pw-${username}-secret`)).rejects.toThrow('401');
 
       // An admin's reset.
       const t2 = await login(t.app, username, password);
+      const s2 = await open(t2);
       expect((await inject('PATCH', `/api/users/${sec.user.id}`, t.adminToken, { password: 'reset-by-the-admin' })).statusCode).toBe(200);
       expect(await works(t2)).toBe(false);
+      await endedOnSockets(s2, t2, 'admin reset');
       password = 'reset-by-the-admin';
 
       // Disabling, then re-enabling: a token from before stays dead.
       const t3 = await login(t.app, username, password);
+      const s3 = await open(t3);
       expect((await inject('PATCH', `/api/users/${sec.user.id}`, t.adminToken, { disabled: true })).statusCode).toBe(200);
       expect((await inject('PATCH', `/api/users/${sec.user.id}`, t.adminToken, { disabled: false })).statusCode).toBe(200);
       expect(await works(t3)).toBe(false);
+      await endedOnSockets(s3, t3, 're-enabling');
       expect(await works(await login(t.app, username, password))).toBe(true);
     });
 

@@ -123,7 +123,7 @@ export const en: Record<MessageKey, string> = {
   'p.tooLong': 'The question is {over} characters too long (at most {max}). Please shorten it.',
   'p.counter': '{n}/{max} characters',
   'p.anonymous': 'Ask anonymously (hide my name and locality)',
-  'p.anonymousWho': 'Asking anonymously: the leaders, the big screen, the other participants and the public record after the session will not see your name, locality or group. The moderators and the secretariat of the session still do, to handle the question and send you the answer; your contact (if you left one) is seen only by the secretariat, and every look is recorded.',
+  'p.anonymousWho': 'Asking anonymously: the leaders, the big screen, the other participants and the public record after the session will not see your name, locality or group. The moderators and the secretariat of the session and the system administrators still do, to handle the question and send you the answer; your contact (if you left one) is seen only by the secretariat and the administrators, and every look is recorded.',
   'p.send': 'Send question',
   'p.sending': 'Sending…',
   'p.sentPending': 'Sent. Your question will appear once the organisers approve it.',

@@ -125,7 +125,7 @@ export const vi = {
   'p.tooLong': 'Câu hỏi dài quá {over} ký tự (tối đa {max}). Vui lòng rút gọn.',
   'p.counter': '{n}/{max} ký tự',
   'p.anonymous': 'Gửi ẩn danh (không hiện tên và địa phương)',
-  'p.anonymousWho': 'Khi gửi ẩn danh: lãnh đạo, màn hình lớn, những người tham gia khác và bản công khai sau hội nghị sẽ không thấy tên, địa phương và đối tượng của bạn. Người điều hành và thư ký hội nghị vẫn thấy để xử lý câu hỏi và gửi trả lời cho bạn; số liên hệ (nếu bạn đã để lại) chỉ thư ký được xem, và mỗi lần xem đều được ghi lại.',
+  'p.anonymousWho': 'Khi gửi ẩn danh: lãnh đạo, màn hình lớn, những người tham gia khác và bản công khai sau hội nghị sẽ không thấy tên, địa phương và đối tượng của bạn. Người điều hành, thư ký hội nghị và quản trị viên hệ thống vẫn thấy để xử lý câu hỏi và gửi trả lời cho bạn; số liên hệ (nếu bạn đã để lại) chỉ thư ký và quản trị viên được xem, và mỗi lần xem đều được ghi lại.',
   'p.send': 'Gửi câu hỏi',
   'p.sending': 'Đang gửi…',
   'p.sentPending': 'Đã gửi. Câu hỏi đang chờ ban tổ chức duyệt trước khi hiển thị.',
