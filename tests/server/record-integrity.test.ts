@@ -331,7 +331,16 @@ describe('a record that can be trusted', () => {
       const q = await submit(s.id, alice.token, 'Tôi muốn hỏi về đền bù đất nông nghiệp', true);
       await eventually(() => heardByLeader.length && heardByDisplay.length && heardByDesk.length, 3000, 'all three hear it');
       const leaderHttp = ((await inject('GET', `/api/sessions/${s.id}/questions`, leader.token)).json() as Question[]).find((x) => x.id === q.id)!;
-      for (const seen of [heardByLeader[0]!, heardByDisplay[0]!, leaderHttp]) {
+      // And the snapshots a leader's tablet and the big screen take when they (re)connect.
+      const snapped = async (sock: ClientSocket, as?: 'display'): Promise<Question> => {
+        const joined = await ask(sock, 'session:join', { sessionId: s.id, ...(as && { as }) });
+        if (!joined.ok) throw new Error(JSON.stringify(joined));
+        return (joined.data as { questions: Question[] }).questions.find((x) => x.id === q.id)!;
+      };
+      const leaderSnapQ = await snapped(leaderSock);
+      const displaySnapQ = await snapped(displaySock, 'display');
+      expect(leaderSnapQ && displaySnapQ).toBeTruthy();
+      for (const seen of [heardByLeader[0]!, heardByDisplay[0]!, leaderHttp, leaderSnapQ, displaySnapQ]) {
         expect(seen).toMatchObject({ anonymous: true, authorName: null, locality: null, group: null });
         const raw = JSON.stringify(seen);
         for (const secret of ['Nguyễn Thị Ẩn', 'Xã Bí Mật', 'farmer', '0900 000 111']) expect(raw).not.toContain(secret);
