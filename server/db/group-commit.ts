@@ -1,7 +1,5 @@
-import { DomainError } from '../domain/errors';
 import type { DbPort } from './port';
-
-const MAX_ATTEMPTS = 3;
+import { retrying } from './retry';
 
 interface Pending {
   run: () => unknown;
@@ -34,22 +32,15 @@ export class GroupCommit {
    * One action in its savepoint. On PostgreSQL an action can be chosen as a
    * deadlock's victim (a moderator's transaction took the same rows in
    * another order): its savepoint is rolled back, which frees what it
-   * locked, and it runs again.
+   * locked, and it runs again. A conflict that outlasts the retries is
+   * answered as RetriesExhausted (the transport says SERVER_BUSY).
    */
   private async action(p: Pending): Promise<{ err?: unknown; data?: unknown }> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return { data: await this.port.step(p.run) };
-      } catch (err) {
-        if (attempt < MAX_ATTEMPTS && this.port.isRetryable(err)) continue;
-        return { err: this.busy(err) };
-      }
+    try {
+      return { data: await retrying(this.port, () => this.port.step(p.run)) };
+    } catch (err) {
+      return { err };
     }
-  }
-
-  /** A conflict that outlasted the retries is the server being busy, said with its code. */
-  private busy(err: unknown): unknown {
-    return this.port.isRetryable(err) ? new DomainError('SERVER_BUSY', 'too many changes at once; please try again') : err;
   }
 
   /** Runs `run` in the next batch; `done` gets its result once the batch is committed. */
@@ -80,19 +71,16 @@ export class GroupCommit {
 
   private async write(batch: Pending[]): Promise<void> {
     const results: { err?: unknown; data?: unknown }[] = new Array(batch.length);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.port.tx(async () => {
+    try {
+      // The whole batch undone (its events with it): on PostgreSQL a COMMIT
+      // that could not be serialised is simply tried again.
+      await retrying(this.port, () =>
+        this.port.tx(async () => {
           for (let i = 0; i < batch.length; i++) results[i] = await this.action(batch[i]!);
-        });
-        break;
-      } catch (err) {
-        // The whole batch undone (its events with it): on PostgreSQL a COMMIT
-        // that could not be serialised is simply tried again.
-        if (attempt < MAX_ATTEMPTS && this.port.isRetryable(err)) continue;
-        for (let i = 0; i < batch.length; i++) results[i] = { err: this.busy(err) };
-        break;
-      }
+        }),
+      );
+    } catch (err) {
+      for (let i = 0; i < batch.length; i++) results[i] = { err };
     }
     for (let i = 0; i < batch.length; i++) {
       try {

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../shared/errors';
+import { RetriesExhausted } from '../db/retry';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_PAYLOAD: 400,
@@ -67,3 +68,16 @@ export class DomainError extends Error {
 export const fail = (code: ErrorCode, message?: string): never => {
   throw new DomainError(code, message);
 };
+
+/**
+ * What the transports answer for an error, as a DomainError, or undefined
+ * for an error that is a bug (logged, answered INTERNAL). The one place where
+ * an error from below the domain gets a stable code: a PostgreSQL conflict
+ * that outlasted its retries (group commit, vote batch) is the server being
+ * busy, 503 SERVER_BUSY, over HTTP and in socket acks alike.
+ */
+export function domainErrorOf(err: unknown): DomainError | undefined {
+  if (err instanceof DomainError) return err;
+  if (err instanceof RetriesExhausted) return new DomainError('SERVER_BUSY', 'too many changes at once; please try again');
+  return undefined;
+}

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ApiErrorBody, ErrorCode } from '../../shared/errors';
-import { DomainError } from '../domain/errors';
+import type { RetriesExhausted } from '../db/retry';
+import { domainErrorOf, type DomainError } from '../domain/errors';
 
 const body = (code: ErrorCode, message: string): ApiErrorBody => ({ error: { code, message } });
 
@@ -15,10 +16,13 @@ const FASTIFY_CODES: Record<string, [number, ErrorCode]> = {
 
 /** One shape for every error; a 5xx never carries internals. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | DomainError, req, reply) => {
-    if (err instanceof DomainError) {
-      return reply.status(err.status).send(body(err.code, err.message));
+  app.setErrorHandler((thrown: FastifyError | DomainError | RetriesExhausted, req, reply) => {
+    const domain = domainErrorOf(thrown);
+    if (domain) {
+      return reply.status(domain.status).send(body(domain.code, domain.message));
     }
+    // What is left: Fastify's own (validation, body parser, rate limit) or a bug.
+    const err = thrown as FastifyError;
     if (err.validation) {
       return reply.status(400).send(body('INVALID_PAYLOAD', err.message));
     }

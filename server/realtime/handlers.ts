@@ -3,7 +3,7 @@ import type { Static, TSchema } from 'typebox';
 import type { Ack, ClientToServerEvents, ServerToClientEvents, SocketData } from '../../shared/events';
 import { JoinSessionPayload, ModeratePayload, QuestionIdPayload, SessionIdPayload, SubmitQuestionPayload } from '../../shared/schemas/requests';
 import type { Actor } from '../domain/actor';
-import { DomainError } from '../domain/errors';
+import { DomainError, domainErrorOf } from '../domain/errors';
 import type { RateLimiter, SharedBucket } from '../domain/rate-limiter';
 import type { Services } from '../domain/services';
 import type { Broadcaster } from './broadcaster';
@@ -34,8 +34,9 @@ export function registerHandlers(socket: AppSocket, deps: HandlerDeps): void {
   const { services, broadcaster } = deps;
 
   const fail = (reply: (r: Ack<never>) => void, event: string, err: unknown): void => {
-    if (err instanceof DomainError) {
-      reply({ ok: false, error: { code: err.code, message: err.message } });
+    const domain = domainErrorOf(err);
+    if (domain) {
+      reply({ ok: false, error: { code: domain.code, message: domain.message } });
     } else {
       deps.log.error({ err, event }, 'socket handler failed');
       reply({ ok: false, error: { code: 'INTERNAL', message: 'internal error' } });

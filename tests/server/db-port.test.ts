@@ -2,9 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GroupCommit } from '../../server/db/group-commit';
 import { SqlitePort } from '../../server/db/port';
+import { RetriesExhausted } from '../../server/db/retry';
+import { domainErrorOf } from '../../server/domain/errors';
+import { registerErrorHandling } from '../../server/http/errors';
+import type { Services } from '../../server/domain/services';
+import type { Broadcaster } from '../../server/realtime/broadcaster';
+import { registerHandlers, type AppSocket } from '../../server/realtime/handlers';
 
 /** Each test on a scratch database file of its own, as the server opens one (WAL). */
 let dir: string;
@@ -232,5 +239,87 @@ describe('GroupCommit on the port', () => {
     await gc.flush();
     expect((sqlite.prepare('select count(*) n from t').get() as { n: number }).n).toBe(1);
     await expect(p).resolves.toBe(1);
+  });
+});
+
+/**
+ * A conflict PostgreSQL reports (deadlock victim, serialisation failure) is
+ * retried; one that outlasts the retries reaches the client as 503
+ * SERVER_BUSY. Played on SQLite with a port that calls one error retryable.
+ */
+describe('conflicts that outlast the retries', () => {
+  class Conflict extends Error {}
+  class FlakyPort extends SqlitePort {
+    override isRetryable(err: unknown): boolean {
+      return err instanceof Conflict;
+    }
+  }
+
+  it('runs a conflicting action again, and answers one that keeps conflicting as SERVER_BUSY without costing the batch', async () => {
+    const flaky = new FlakyPort(sqlite);
+    const gc = new GroupCommit(flaky);
+    let tries = 0;
+    const twiceUnlucky = gc.run(async () => {
+      if (++tries < 3) throw new Conflict('deadlock detected');
+      sqlite.prepare("insert into t (v) values ('third time')").run();
+      return 'ok';
+    });
+    let hopelessTries = 0;
+    const hopeless = gc.run(async () => {
+      hopelessTries++;
+      sqlite.prepare("insert into t (v) values ('never')").run();
+      throw new Conflict('deadlock detected');
+    });
+    const fine = gc.run(async () => sqlite.prepare("insert into t (v) values ('fine')").run().changes);
+    const [a, b, c] = await Promise.allSettled([twiceUnlucky, hopeless, fine]);
+    expect(a).toEqual({ status: 'fulfilled', value: 'ok' });
+    expect(c).toEqual({ status: 'fulfilled', value: 1 });
+    expect(b.status).toBe('rejected');
+    expect(hopelessTries).toBe(3);
+    const busy = domainErrorOf((b as PromiseRejectedResult).reason);
+    expect([busy?.code, busy?.status]).toEqual(['SERVER_BUSY', 503]);
+    expect((sqlite.prepare('select v from t order by id').all() as { v: string }[]).map((x) => x.v)).toEqual(['third time', 'fine']);
+  });
+
+  it('lets any other error through at once, untouched', async () => {
+    const gc = new GroupCommit(new FlakyPort(sqlite));
+    let tries = 0;
+    const refused = new Error('a rule said no');
+    await expect(
+      gc.run(() => {
+        tries++;
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
+    expect(tries).toBe(1);
+    expect(domainErrorOf(refused)).toBeUndefined();
+  });
+
+  it('is answered 503 SERVER_BUSY over HTTP', async () => {
+    const app = Fastify();
+    registerErrorHandling(app);
+    app.get('/busy', async () => {
+      throw new RetriesExhausted(new Conflict('could not serialize access'));
+    });
+    const res = await app.inject({ method: 'GET', url: '/busy' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json<{ error: { code: string } }>().error.code).toBe('SERVER_BUSY');
+    await app.close();
+  });
+
+  it('is acked SERVER_BUSY over a socket', async () => {
+    const handlers = new Map<string, (payload: unknown, ack: (r: unknown) => void) => void>();
+    const socket = { on: (event: string, h: (payload: unknown, ack: (r: unknown) => void) => void) => handlers.set(event, h) };
+    const services = { questions: { vote: () => Promise.reject(new RetriesExhausted(new Conflict('deadlock detected'))) } };
+    const logged: unknown[] = [];
+    registerHandlers(socket as unknown as AppSocket, {
+      services: services as unknown as Services,
+      broadcaster: {} as Broadcaster,
+      actorOf: () => ({ kind: 'participant', participantId: 1, sessionId: 1 }),
+      log: { error: (obj) => logged.push(obj) },
+    });
+    const ack = await new Promise((resolve) => handlers.get('question:vote')!({ questionId: 7 }, resolve));
+    expect(ack).toMatchObject({ ok: false, error: { code: 'SERVER_BUSY' } });
+    expect(logged).toEqual([]);
   });
 });

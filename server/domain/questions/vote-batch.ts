@@ -1,7 +1,7 @@
 import type { VoteResult } from '../../../shared/events';
 import type { DbPort } from '../../db/port';
+import { retrying } from '../../db/retry';
 import type { ParticipantActor } from '../actor';
-import { DomainError } from '../errors';
 import { holdSessionStatusOfQuestions } from '../sessions/status-lock';
 import type { QuestionsRepo, VoteTarget } from './questions.repo';
 
@@ -22,8 +22,6 @@ interface Item {
   resolve(result: VoteResult): void;
   reject(err: unknown): void;
 }
-
-const MAX_ATTEMPTS = 3;
 
 /**
  * Votes on PostgreSQL, written as one set per batch and one batch at a time
@@ -87,17 +85,12 @@ export class PgVoteBatch {
       if (seen.has(key)) this.queue.push(item);
       else (seen.add(key), now.push(item));
     }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const results = await this.port.tx(() => this.apply(now));
-        for (const [item, r] of results) 'err' in r ? item.reject(r.err) : item.resolve(r.ok);
-        return;
-      } catch (err) {
-        if (attempt < MAX_ATTEMPTS && this.port.isRetryable(err)) continue;
-        const answer = this.port.isRetryable(err) ? new DomainError('SERVER_BUSY', 'too many votes at once; please try again') : err;
-        for (const item of now) item.reject(answer);
-        return;
-      }
+    try {
+      // A conflict that outlasts the retries rejects the batch with RetriesExhausted (the transport says SERVER_BUSY).
+      const results = await retrying(this.port, () => this.port.tx(() => this.apply(now)));
+      for (const [item, r] of results) 'err' in r ? item.reject(r.err) : item.resolve(r.ok);
+    } catch (err) {
+      for (const item of now) item.reject(err);
     }
   }
 
