@@ -40,6 +40,8 @@ declare module 'fastify' {
     config: Config;
     /** One COMMIT for the storm actions of an event-loop turn (socket votes and questions, HTTP joins). */
     groupCommit: GroupCommit;
+    /** Copies of the SQLite database (admin routes, hourly pruning); null on PostgreSQL, backed up with pg_dump. */
+    backups: BackupService | null;
     /** Cluster mode's link to the other nodes (REDIS_URL); null on a single node. */
     cluster: ClusterLink | null;
   }
@@ -80,6 +82,10 @@ export async function buildApp({ config, db, logger = false, clock = () => new D
   app.decorate('config', config);
   // The realtime plugin flushes it on close, right before the transports go.
   app.decorate('groupCommit', services.groupCommit);
+  // One instance for the admin routes and the hourly pruning. Backups are the
+  // embedded database's; PostgreSQL's are pg_dump's (docs/cluster.md).
+  const backups = port.dialect === 'sqlite' ? new BackupService(sqliteOf(port), config.dataDir, port, { keepDays: config.backupKeepDays, clock }) : null;
+  app.decorate('backups', backups);
   if (cluster) {
     const unshare = await shareNodeCaches(cluster, services, (err) => app.log.error({ err }, 'cluster caches'));
     app.addHook('onClose', unshare);
@@ -148,8 +154,6 @@ export async function buildApp({ config, db, logger = false, clock = () => new D
   // Personal data kept no longer than it should be: at start, then hourly,
   // contacts past their session's retention period are erased and backups
   // older than BACKUP_KEEP_DAYS are deleted.
-  // Backups are the embedded database's; PostgreSQL's are pg_dump's (docs/cluster.md).
-  const backups = port.dialect === 'sqlite' ? new BackupService(sqliteOf(port), config.dataDir, port, { keepDays: config.backupKeepDays, clock }) : null;
   // Never rejects: a failed sweep is logged and tried again at the next hour.
   const housekeeping = async (): Promise<void> => {
     try {

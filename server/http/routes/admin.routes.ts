@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { sqliteOf } from '../../db/port';
-import { BackupService } from '../../domain/backup/backup.service';
 import { DomainError } from '../../domain/errors';
 import { requireStaff, type Actor } from '../../domain/actor';
 import { bearer, errors } from '../schemas';
@@ -10,9 +8,8 @@ const BackupFile = Type.Object({ file: Type.String(), bytes: Type.Integer(), cre
 
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['admin'];
-  const { port } = app.services;
-  // PostgreSQL (cluster mode) is backed up with pg_dump by whoever runs it (docs/cluster.md).
-  const backups = port.dialect === 'sqlite' ? new BackupService(sqliteOf(port), app.config.dataDir, port, { keepDays: app.config.backupKeepDays }) : null;
+  // The app's one instance; null on PostgreSQL (cluster mode), backed up with pg_dump by whoever runs it (docs/cluster.md).
+  const { backups } = app;
   const external = (actor: Actor): never => {
     requireStaff(actor, ['admin']);
     throw new DomainError('BACKUP_EXTERNAL', 'The database is PostgreSQL: back it up with pg_dump (docs/cluster.md)');
