@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { SYSTEM } from './actor';
 import type { Services } from './services';
 
@@ -7,8 +6,6 @@ export interface BootstrapResult {
   /** Present only on the very first start. */
   created: null | { adminUsername: string; adminPassword: string; passwordGenerated: boolean; sessionId: number; joinCode: string };
 }
-
-const MARKER = 'bootstrapped_at';
 
 /**
  * First start: an admin and a sample dialogue session, once. A marker row
@@ -21,10 +18,8 @@ export function bootstrap(services: Services, adminPassword: string | null): Pro
 }
 
 async function firstStart(services: Services, adminPassword: string | null): Promise<BootstrapResult> {
-  const { port } = services;
-  const { settings } = port.t;
   await prepareRegister(services);
-  if ((await port.q.select().from(settings).where(eq(settings.key, MARKER)).limit(1))[0]) return { created: null };
+  if (await services.settings.repo.isBootstrapped()) return { created: null };
 
   const password = adminPassword ?? randomBytes(12).toString('base64url');
   const existingAdmin = await services.users.repo.byUsername('admin');
@@ -62,9 +57,7 @@ async function firstStart(services: Services, adminPassword: string | null): Pro
   await services.sessions.setStaff(SYSTEM, session.id, [admin.id]);
   // Open for pre-submission so the join code works right away.
   await services.sessions.update(SYSTEM, session.id, { status: 'open' });
-  await services.port.tx(async () => {
-    await port.q.insert(settings).values({ key: MARKER, value: new Date().toISOString() });
-  });
+  await services.settings.repo.markBootstrapped(new Date());
   return {
     created: {
       adminUsername: 'admin',

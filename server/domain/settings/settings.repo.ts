@@ -4,6 +4,9 @@ import type { DbPort, Prepared } from '../../db/port';
 /** Key of the PostgreSQL advisory lock held while the settings are changed. */
 const SETTINGS_LOCK = 0x4c4e5354; // "LNST"
 
+/** The row that says the first start's admin and sample session were made (bootstrap.ts). */
+const BOOTSTRAP_MARKER = 'bootstrapped_at';
+
 /** Rows of the key/value `settings` table. */
 export class SettingsRepo {
   private readonly lockStmt: Prepared<[number], unknown>;
@@ -37,6 +40,20 @@ export class SettingsRepo {
         if (value === null) await this.port.q.delete(settings).where(eq(settings.key, key));
         else await this.port.q.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } });
       }
+    });
+  }
+
+  /** Whether the first start already ran: its marker row, not "no users yet", decides. */
+  async isBootstrapped(): Promise<boolean> {
+    const { settings } = this.port.t;
+    return (await this.port.q.select().from(settings).where(eq(settings.key, BOOTSTRAP_MARKER)).limit(1)).length > 0;
+  }
+
+  /** Records that the first start ran, with when. */
+  async markBootstrapped(at: Date): Promise<void> {
+    const { settings } = this.port.t;
+    await this.port.tx(async () => {
+      await this.port.q.insert(settings).values({ key: BOOTSTRAP_MARKER, value: at.toISOString() });
     });
   }
 }
