@@ -1,19 +1,14 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { PG_LOCKS, withAdvisoryLock, type PgDb } from './pg';
 import type { DbPort, DialectSql, Prepared, Q, Tables } from './port';
 import * as pgSchema from './schema/pg';
+import { ScopedPort, type TxScope } from './scoped-port';
 
-interface Scope {
+interface Scope extends TxScope {
   /** The pooled connection the transaction holds until it ends. */
   readonly client: pg.PoolClient;
   readonly q: Q;
-  readonly committed: (() => void)[];
-  readonly depth: number;
-  /** Savepoints of one scope run one after another, never interleaved. */
-  tail: Promise<unknown>;
-  open: boolean;
 }
 
 /**
@@ -24,40 +19,37 @@ interface Scope {
  * callers run side by side, as PostgreSQL allows (READ COMMITTED): a repo
  * that reads and then writes must lock what it read or write conditionally.
  */
-export class PgPort implements DbPort {
+export class PgPort extends ScopedPort<Scope> implements DbPort {
   readonly dialect = 'pg' as const;
   // Same table names, columns and row types as the SQLite tables (schema-parity test).
   readonly t = pgSchema as unknown as Tables;
-  private readonly scope = new AsyncLocalStorage<Scope>();
+  // A savepoint waits for the savepoints begun inside it before its RELEASE, as a transaction before its COMMIT.
+  protected readonly waitsForNested = true;
   private readonly outside: Q;
   private statements = 0;
 
   constructor(readonly db: PgDb) {
+    super();
     this.outside = db as unknown as Q;
-  }
-
-  private current(): Scope | undefined {
-    const s = this.scope.getStore();
-    return s?.open ? s : undefined;
   }
 
   get q(): Q {
     return this.current()?.q ?? this.outside;
   }
 
-  inTx(): boolean {
-    return this.current() !== undefined;
+  protected async exec(s: Scope, sql: string): Promise<void> {
+    await s.client.query(sql);
   }
 
-  afterCommit(fn: () => void): void {
-    const s = this.current();
-    if (s) s.committed.push(fn);
-    else fn();
+  protected canRollBack(): boolean {
+    return true;
   }
 
-  async tx<T>(fn: () => T | Promise<T>): Promise<T> {
-    const outer = this.current();
-    if (outer) return this.savepoint(outer, fn);
+  protected nested(outer: Scope): Scope {
+    return { ...outer, committed: [], depth: outer.depth + 1, tail: Promise.resolve(), open: true };
+  }
+
+  protected async transaction<T>(fn: () => T | Promise<T>): Promise<T> {
     const client = await this.db.$client.connect();
     const mine: Scope = {
       client,
@@ -87,51 +79,6 @@ export class PgPort implements DbPort {
     }
     for (const send of mine.committed) send();
     return result;
-  }
-
-  async step<T>(fn: () => T | Promise<T>): Promise<T> {
-    const s = this.current();
-    if (!s) throw new Error('DbPort.step() is for a transaction under way');
-    // Steps are run one after another by their caller (a group commit), as on SQLite.
-    const mark = s.committed.length;
-    await s.client.query('SAVEPOINT lnstep');
-    try {
-      const result = await fn();
-      await s.client.query('RELEASE SAVEPOINT lnstep');
-      return result;
-    } catch (err) {
-      await s.client.query('ROLLBACK TO SAVEPOINT lnstep');
-      await s.client.query('RELEASE SAVEPOINT lnstep');
-      // What this step announced is dropped with its writes.
-      s.committed.length = mark;
-      throw err;
-    }
-  }
-
-  private savepoint<T>(outer: Scope, fn: () => T | Promise<T>): Promise<T> {
-    const run = outer.tail.then(async () => {
-      const name = `lnsp${outer.depth + 1}`;
-      const mine: Scope = { ...outer, committed: [], depth: outer.depth + 1, tail: Promise.resolve(), open: true };
-      await outer.client.query(`SAVEPOINT ${name}`);
-      try {
-        const result = await this.scope.run(mine, fn);
-        await mine.tail;
-        await outer.client.query(`RELEASE SAVEPOINT ${name}`);
-        outer.committed.push(...mine.committed);
-        return result;
-      } catch (err) {
-        await outer.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
-        await outer.client.query(`RELEASE SAVEPOINT ${name}`);
-        throw err;
-      } finally {
-        mine.open = false;
-      }
-    });
-    outer.tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
   }
 
   prepare<P extends unknown[], R = unknown>(text: DialectSql): Prepared<P, R> {

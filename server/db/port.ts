@@ -1,7 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as sqliteSchema from './schema/sqlite';
+import { ScopedPort, type TxScope } from './scoped-port';
 
 /** The tables repos are written against; on PostgreSQL their twins in ./schema/pg.ts (same names, columns and row types). */
 export type Tables = typeof sqliteSchema;
@@ -75,21 +75,6 @@ export interface DbPort {
   exclusive<T>(name: 'bootstrap', fn: () => Promise<T>): Promise<T>;
 }
 
-interface Scope {
-  /** What waits for the outermost COMMIT. */
-  readonly committed: (() => void)[];
-  /** Savepoint depth of this scope (0: the transaction itself). */
-  readonly depth: number;
-  /** Savepoints of one scope run one after another, never interleaved. */
-  tail: Promise<unknown>;
-  /**
-   * Until its COMMIT, RELEASE or rollback. A timer or callback set up inside
-   * a transaction keeps its scope after it ended: such a caller is then
-   * outside any transaction, not inside a finished one.
-   */
-  open: boolean;
-}
-
 /**
  * SQLite through one better-sqlite3 connection. better-sqlite3 is
  * synchronous and its `transaction()` commits when its function returns,
@@ -103,9 +88,10 @@ interface Scope {
  * on this one connection it may see the rows of a transaction between two
  * of its awaits, which only matters if that COMMIT then fails (a full disk).
  */
-export class SqlitePort implements DbPort {
+export class SqlitePort extends ScopedPort<TxScope> implements DbPort {
   readonly dialect = 'sqlite' as const;
-  private readonly scope = new AsyncLocalStorage<Scope>();
+  // A savepoint is released when its body returns.
+  protected readonly waitsForNested = false;
   /** The end of the last transaction asked for: the next one starts after it. */
   private queue: Promise<void> = Promise.resolve();
   private readonly stmts = new Map<string, Database.Statement>();
@@ -117,6 +103,7 @@ export class SqlitePort implements DbPort {
     readonly sqlite: Database.Database,
     q?: Q,
   ) {
+    super();
     // One connection: the same builder inside and outside a transaction.
     this.q = q ?? drizzle(sqlite, { schema: sqliteSchema });
   }
@@ -145,26 +132,8 @@ export class SqlitePort implements DbPort {
     return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   }
 
-  /** The transaction (or savepoint) the caller runs in, if it is still under way. */
-  private current(): Scope | undefined {
-    const s = this.scope.getStore();
-    return s?.open ? s : undefined;
-  }
-
-  inTx(): boolean {
-    return this.current() !== undefined;
-  }
-
-  afterCommit(fn: () => void): void {
-    const s = this.current();
-    if (s) s.committed.push(fn);
-    else fn();
-  }
-
-  tx<T>(fn: () => T | Promise<T>): Promise<T> {
-    const outer = this.current();
-    if (outer) return this.savepoint(outer, fn);
-    const run = this.queue.then(() => this.transaction(fn));
+  protected transaction<T>(fn: () => T | Promise<T>): Promise<T> {
+    const run = this.queue.then(() => this.begin(fn));
     // The next transaction waits for this one to end, however it ends.
     this.queue = run.then(
       () => undefined,
@@ -173,74 +142,39 @@ export class SqlitePort implements DbPort {
     return run;
   }
 
-  async step<T>(fn: () => T | Promise<T>): Promise<T> {
-    const s = this.current();
-    if (!s) throw new Error('DbPort.step() is for a transaction under way');
-    // What this step announces is dropped with its writes if it fails.
-    const mark = s.committed.length;
-    this.exec('SAVEPOINT lnstep');
-    try {
-      const result = await fn();
-      this.exec('RELEASE lnstep');
-      return result;
-    } catch (err) {
-      if (this.sqlite.inTransaction) {
-        this.exec('ROLLBACK TO lnstep');
-        this.exec('RELEASE lnstep');
-      }
-      s.committed.length = mark;
-      throw err;
-    }
+  protected exec(_s: TxScope, sql: string): void {
+    this.run(sql);
   }
 
-  private exec(sql: string): void {
+  protected canRollBack(): boolean {
+    return this.sqlite.inTransaction;
+  }
+
+  protected nested(outer: TxScope): TxScope {
+    return { committed: [], depth: outer.depth + 1, tail: Promise.resolve(), open: true };
+  }
+
+  private run(sql: string): void {
     let s = this.stmts.get(sql);
     if (!s) this.stmts.set(sql, (s = this.sqlite.prepare(sql)));
     s.run();
   }
 
-  private async transaction<T>(fn: () => T | Promise<T>): Promise<T> {
-    const mine: Scope = { committed: [], depth: 0, tail: Promise.resolve(), open: true };
-    this.exec('BEGIN IMMEDIATE');
+  private async begin<T>(fn: () => T | Promise<T>): Promise<T> {
+    const mine: TxScope = { committed: [], depth: 0, tail: Promise.resolve(), open: true };
+    this.run('BEGIN IMMEDIATE');
     let result: T;
     try {
       result = await this.scope.run(mine, fn);
-      this.exec('COMMIT');
+      this.run('COMMIT');
     } catch (err) {
-      if (this.sqlite.inTransaction) this.exec('ROLLBACK');
+      if (this.sqlite.inTransaction) this.run('ROLLBACK');
       throw err;
     } finally {
       mine.open = false;
     }
     for (const send of mine.committed) send();
     return result;
-  }
-
-  private savepoint<T>(outer: Scope, fn: () => T | Promise<T>): Promise<T> {
-    const run = outer.tail.then(async () => {
-      const name = `lnsp${outer.depth + 1}`;
-      const mine: Scope = { committed: [], depth: outer.depth + 1, tail: Promise.resolve(), open: true };
-      this.exec(`SAVEPOINT ${name}`);
-      try {
-        const result = await this.scope.run(mine, fn);
-        this.exec(`RELEASE ${name}`);
-        outer.committed.push(...mine.committed);
-        return result;
-      } catch (err) {
-        if (this.sqlite.inTransaction) {
-          this.exec(`ROLLBACK TO ${name}`);
-          this.exec(`RELEASE ${name}`);
-        }
-        throw err;
-      } finally {
-        mine.open = false;
-      }
-    });
-    outer.tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
   }
 }
 
