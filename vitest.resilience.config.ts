@@ -5,9 +5,9 @@ import { defineConfig } from 'vitest/config';
 // test loads the machine on purpose.
 export default defineConfig({
   test: {
-    // The fuzzing of tests/server runs here again with five times the inputs.
+    // The fuzzing of tests/server runs here again with twice the inputs.
     include: ['tests/resilience/**/*.test.ts', 'tests/server/fuzz.test.ts'],
-    env: { FUZZ_RUNS: '40' },
+    env: { FUZZ_RUNS: '16' },
     environment: 'node',
     testTimeout: 240_000,
     hookTimeout: 60_000,
