@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOptions, runBench } from '../../bench/run';
+import { defaultOptions, runBench, type BenchOptions } from '../../bench/run';
 
 /**
  * Keeps `npm run bench` working: a tiny run of the real harness (server in
@@ -7,23 +7,27 @@ import { defaultOptions, runBench } from '../../bench/run';
  * bare ws floor). Asserts correctness only, never timing: every action the
  * server acknowledged is in the database exactly once.
  */
+/** A few seconds of traffic: raw Engine.IO/Socket.IO phones, and two real socket.io-client observers. */
+const SMOKE = {
+  client: 'raw',
+  observers: 2,
+  joinConcurrency: 16,
+  phases: [
+    { name: 'questions', durationMs: 1000, votesPerSec: 0, questionsPerSec: 10 },
+    { name: 'mixed', durationMs: 1500, votesPerSec: 100, questionsPerSec: 10 },
+  ],
+  drainMs: 300,
+  settleMs: { idle: 200, joined: 200, between: 100 },
+  ackTimeoutMs: 10_000,
+} satisfies Partial<BenchOptions>;
+
 describe('benchmark smoke run', () => {
   it('runs the harness end to end with nothing lost or duplicated', { timeout: 90_000 }, async () => {
     const result = await runBench(
       defaultOptions({
         participants: 50,
         workers: 1,
-        // The raw Engine.IO/Socket.IO phones, and two real socket.io-client observers.
-        client: 'raw',
-        observers: 2,
-        joinConcurrency: 16,
-        phases: [
-          { name: 'questions', durationMs: 1000, votesPerSec: 0, questionsPerSec: 10 },
-          { name: 'mixed', durationMs: 1500, votesPerSec: 100, questionsPerSec: 10 },
-        ],
-        drainMs: 300,
-        settleMs: { idle: 200, joined: 200, between: 100 },
-        ackTimeoutMs: 10_000,
+        ...SMOKE,
         floor: true,
         quiet: true,
         maxRunMs: 80_000,
@@ -71,16 +75,7 @@ describe.skipIf(!process.env.TEST_PG_URL || !process.env.TEST_REDIS_URL || proce
         nodes: 2,
         pgUrl: process.env.TEST_PG_URL!,
         redisUrl: process.env.TEST_REDIS_URL!,
-        client: 'raw',
-        observers: 2,
-        joinConcurrency: 16,
-        phases: [
-          { name: 'questions', durationMs: 1000, votesPerSec: 0, questionsPerSec: 10 },
-          { name: 'mixed', durationMs: 1500, votesPerSec: 100, questionsPerSec: 10 },
-        ],
-        drainMs: 300,
-        settleMs: { idle: 200, joined: 200, between: 100 },
-        ackTimeoutMs: 10_000,
+        ...SMOKE,
         floor: false,
         quiet: true,
         maxRunMs: 230_000,
